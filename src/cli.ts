@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { COMMANDS, globalHelp } from './cli/commands.js';
+import type { CliContext } from './cli/context.js';
+import { BachError, ExitError } from './errors.js';
+
+// The only place that decides exit codes and calls process.exit. Commands return a code; user
+// errors (BachError) are printed without a stack; anything else is a bug and keeps its stack.
+
+const EXIT_INTERRUPTED = 130;
+
+async function main(argv: string[]): Promise<number> {
+  const context = createProcessContext();
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-V') {
+    context.stdout.write(`${readVersion()}\n`);
+    return 0;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' ? rest[0] : undefined;
+    context.stdout.write(topic && COMMANDS[topic] ? `${COMMANDS[topic].help}\n` : globalHelp(readVersion()));
+    return 0;
+  }
+  // `bach-render examples --emulator` means build; a bare word that is neither a command nor a path
+  // the user could mean is most likely a mistyped command, which the build reports as a missing path.
+  const isCommand = first !== undefined && Object.hasOwn(COMMANDS, first);
+  const name = isCommand ? first : 'build';
+  const args = isCommand ? rest : argv;
+  const spec = COMMANDS[name]!;
+  if (args.includes('--help') || args.includes('-h')) {
+    context.stdout.write(`${spec.help}\n`);
+    return 0;
+  }
+  const command = await spec.load();
+  return command.run(args, context);
+}
+
+function createProcessContext(): CliContext {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts > 1 || signal === 'SIGHUP') {
+      process.stderr.write('\nInterrupted again: exiting now.\n');
+      process.exit(EXIT_INTERRUPTED);
+    }
+    process.stderr.write(
+      '\nInterrupted: no new submissions; recording what is in flight (Ctrl-C again to exit at once).\n',
+    );
+    controller.abort(new Error(`received ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const columns = () => process.stdout.columns;
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: {
+      write: (text) => void process.stdout.write(text),
+      get isTTY() {
+        return Boolean(process.stdout.isTTY);
+      },
+      get columns() {
+        return columns();
+      },
+    },
+    stderr: {
+      write: (text) => void process.stderr.write(text),
+      get isTTY() {
+        return Boolean(process.stderr.isTTY);
+      },
+      get columns() {
+        return process.stderr.columns;
+      },
+    },
+    interrupt: controller.signal,
+  };
+}
+
+let cachedVersion: string | undefined;
+function readVersion(): string {
+  cachedVersion ??= (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+  return cachedVersion;
+}
+
+function reportFailure(error: unknown): number {
+  if (error instanceof ExitError) return error.exitCode;
+  if (error instanceof BachError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`  ${error.hint.replace(/\n/g, '\n  ')}\n`);
+    return 1;
+  }
+  process.stderr.write(
+    `bach-render hit an internal error (this is a bug; please report it with the text below):\n${
+      error instanceof Error ? (error.stack ?? error.message) : String(error)
+    }\n`,
+  );
+  return 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // Let stdout drain before exiting; process.exit would cut piped output short.
+    process.exitCode = code;
+    setImmediate(() => process.exit(code));
+  },
+  (error: unknown) => {
+    const code = reportFailure(error);
+    process.exitCode = code;
+    setImmediate(() => process.exit(code));
+  },
+);

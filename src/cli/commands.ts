@@ -1,0 +1,106 @@
+import type { CommandRun } from './context.js';
+
+// The command table. Help texts live here, not in the command modules, so that `--help` and
+// dispatch load nothing heavy; each command module is imported only when it runs.
+
+export interface CommandSpec {
+  summary: string;
+  help: string;
+  load: () => Promise<{ run: CommandRun }>;
+}
+
+const BUILD_OPTIONS = `
+  --concurrency N      Shots in flight at once (submit, poll, download). Default 4.
+  --only ID[,ID...]    Build only these shots (repeatable).
+  --force ID[,ID...]   Render these shots again even if unchanged (repeatable; costs credits).
+  --dry-run            Plan and print what would be done; send nothing, write nothing.
+  --max-seconds N      Refuse to start when the build would generate more than N seconds of video.
+  --retries N          Re-submit a shot whose task ends TASK_FAILED up to N times. Default 2.
+  --allow-rerender     Allow paying again for a result that was paid for but can no longer be
+                       downloaded (its URL expired).
+  --poll-interval S    Seconds between status polls (fractions allowed; env BACH_POLL_INTERVAL).
+                       Default 10.
+  --reporter KIND      auto | plain | json (NDJSON events on stdout). Default auto.
+  --base-url URL       API base URL (env BACH_BASE_URL). Default https://api-gen-na.bach.art/api/vdr
+  --emulator           Run against an embedded local emulator: no account, no credits.
+  --wait               If another bach-render is building this folder, wait for it instead of exiting.`;
+
+export const COMMANDS: Record<string, CommandSpec> = {
+  build: {
+    summary: 'Render every shot that changed (the default command)',
+    help: `Usage: bach-render [build] [PATH] [options]
+
+Loads PATH (a bach.yaml, or a folder holding one; default ./bach.yaml), plans against bach.lock,
+uploads the local images it needs, renders what changed and writes <output>/<id>.mp4.
+
+Options:${BUILD_OPTIONS}
+  --watch              Keep running and rebuild on every save (same as \`bach-render watch\`).
+  --debounce MS        With --watch: wait this long after a save before planning. Default 100.
+
+Credentials: BACH_ACCESS_KEY and BACH_SECRET_KEY from the environment or a .env beside the manifest.
+Exit codes: 0 success, 1 error or failed shots, 130 interrupted.`,
+    load: () => import('../commands/build.js'),
+  },
+  plan: {
+    summary: 'Show what a build would do, and why',
+    help: `Usage: bach-render plan [PATH] [options]
+
+Prints the plan: + create, ~ update (with reasons), = unchanged, < restore from cache,
+! render again (costs credits), - removed. Writes nothing but caches.
+
+Options:
+  --json               Print the plan as JSON (stable format, planVersion 1).
+  --detailed-exitcode  Exit 0 when there are no changes, 2 when changes are pending, 1 on error.
+  --only ID[,ID...]    Plan only these shots.
+  --force ID[,ID...]   Plan these shots as rendered again.`,
+    load: () => import('../commands/plan.js'),
+  },
+  validate: {
+    summary: 'Check a manifest and report every problem',
+    help: `Usage: bach-render validate [PATH]
+
+Loads PATH (a bach.yaml, or a folder holding one; default ./bach.yaml) and reports every problem as
+file:line:col. Exit 0 when valid, 1 otherwise. Makes no network request and writes nothing.`,
+    load: () => import('../commands/validate.js'),
+  },
+  watch: {
+    summary: 'Rebuild on every save of the manifest or a file it references',
+    help: `Usage: bach-render watch [PATH] [options]
+
+Watches the manifest and every file it references; on each save, plans and renders what changed.
+An invalid edit prints its problems and keeps the last good state.
+
+Options:${BUILD_OPTIONS.replace('Refuse to start when the build would generate more than N seconds of video.', 'A budget for the whole session: once N seconds are spent, further runs only plan.')}
+  --debounce MS        Wait this long after a save before planning. Default 100.`,
+    load: () => import('../commands/watch.js'),
+  },
+  emulator: {
+    summary: 'Serve the local Bach API emulator',
+    help: `Usage: bach-render emulator [options]
+
+Serves a stateful local implementation of the Bach API under /api/vdr and prints its base URL and
+the access/secret key pair to use.
+
+Options:
+  --port N             Port to listen on (0 picks a free one). Default 8787.
+  --host HOST          Interface to bind. Default 127.0.0.1.
+  --config FILE        JSON file with emulator settings (see README: Emulator).`,
+    load: () => import('../commands/emulator.js'),
+  },
+};
+
+export function globalHelp(version: string): string {
+  const rows = Object.entries(COMMANDS)
+    .map(([name, spec]) => `  ${name.padEnd(10)} ${spec.summary}`)
+    .join('\n');
+  return `bach-render ${version} — a build tool for AI video
+
+Usage: bach-render [command] [PATH] [options]
+
+Commands:
+${rows}
+
+Run \`bach-render <command> --help\` for a command's options.
+Global: --help, --version. Colour follows the terminal; NO_COLOR=1 turns it off.
+`;
+}

@@ -1,0 +1,23 @@
+// What a command gets from the process, passed in so commands never reach for `process` themselves
+// (tests run commands in-process with their own streams, env and signals).
+
+export interface Output {
+  write(text: string): void;
+  /** True when the stream is an interactive terminal (colour and animation allowed). */
+  readonly isTTY: boolean;
+  readonly columns?: number | undefined;
+}
+
+export interface CliContext {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: Output;
+  stderr: Output;
+  /**
+   * Aborted on the first Ctrl-C (SIGINT) or SIGTERM: stop starting new work, make sure everything
+   * already paid for is recorded, then return 130. A second Ctrl-C is handled by the CLI (exit at once).
+   */
+  interrupt: AbortSignal;
+}
+
+export type CommandRun = (args: string[], context: CliContext) => Promise<number>;
