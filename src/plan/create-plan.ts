@@ -1,0 +1,142 @@
+import type { LockEntry, Lockfile } from '../lock/types.js';
+import type { ImageRef, Manifest, Shot } from '../manifest/types.js';
+import { describeChanges } from './describe-changes.js';
+import { buildFingerprintRequest, deriveSeed, fingerprintRequest, type InputDigests } from './fingerprint.js';
+import {
+  PLAN_VERSION,
+  type Plan,
+  type PlanTotals,
+  type Reason,
+  type RemovedShot,
+  type ShotPlan,
+  type UploadNeed,
+  type WorkSource,
+} from './types.js';
+
+// The planner: pure. Every input is passed in — file digests, the lockfile, what the outputs on disk
+// hash to, which fingerprints the cache holds, which tasks are already paid for — so that it never
+// reads the disk, the clock or the network, and a test can build any situation from plain data.
+
+export type OutputState = { exists: false } | { exists: true; size: number; sha256: string };
+
+export interface PlanInputs {
+  manifest: Manifest;
+  /** sha256 of every local file the manifest references (root-relative path → hex). */
+  digests: InputDigests;
+  lock: Lockfile;
+  /** State of each output file, by root-relative path; a path left out counts as missing. */
+  outputs: ReadonlyMap<string, OutputState>;
+  /** Fingerprints that have a complete entry in `.bach/cache/`. */
+  cached: ReadonlySet<string>;
+  /** Fingerprints with a recorded, already-accepted task (the journal): resuming them costs nothing. */
+  inFlight: ReadonlyMap<string, { taskId: string }>;
+  /** Image digests already uploaded to the API in use (for the upload total). */
+  uploaded: ReadonlySet<string>;
+  /** `--only`: plan just these shots (the others are `skipped`; removed shots are left alone). */
+  only?: ReadonlySet<string> | undefined;
+  /** `--force`: render these shots again even if unchanged. */
+  force?: ReadonlySet<string> | undefined;
+}
+
+export function outputPathFor(manifest: Manifest, shotId: string): string {
+  return manifest.output === '.' || manifest.output === '' ? `${shotId}.mp4` : `${manifest.output}/${shotId}.mp4`;
+}
+
+export function createPlan(inputs: PlanInputs): Plan {
+  const { manifest, lock, only } = inputs;
+  const shots = manifest.shots.map((shot) => planShot(shot, inputs));
+  const ids = new Set(manifest.shots.map((shot) => shot.id));
+  const removed: RemovedShot[] = only
+    ? []
+    : Object.keys(lock.shots)
+        .filter((id) => !ids.has(id))
+        .sort()
+        .map((id) => ({ id, previous: lock.shots[id]! }));
+  const uploads = collectUploads(shots, inputs);
+  const totals = countTotals(shots, removed, uploads);
+  const changes = removed.length > 0 || shots.some((s) => s.kind !== 'unchanged' && s.kind !== 'skipped');
+  return { planVersion: PLAN_VERSION, shots, removed, uploads, totals, changes };
+}
+
+function planShot(shot: Shot, inputs: PlanInputs): ShotPlan {
+  const previous: LockEntry | undefined = inputs.lock.shots[shot.id];
+  const seed = shot.seed ?? previous?.seed ?? deriveSeed(shot, inputs.digests);
+  const { body: request } = buildFingerprintRequest(shot, inputs.digests, seed);
+  const fingerprint = fingerprintRequest(shot.mode, request);
+  const outputPath = outputPathFor(inputs.manifest, shot.id);
+  const base = { shot, fingerprint, request, seed, outputPath, ...(previous ? { previous } : {}) };
+  const cost = (source: WorkSource) => (source === 'render' ? shot.duration : 0);
+  const sourceFor = (allowReuse: boolean): { source: WorkSource; inFlightTaskId?: string } => {
+    const recorded = inputs.inFlight.get(fingerprint);
+    if (allowReuse && recorded) return { source: 'in-flight', inFlightTaskId: recorded.taskId };
+    if (allowReuse && inputs.cached.has(fingerprint)) return { source: 'cache' };
+    return { source: 'render' };
+  };
+
+  if (inputs.only && !inputs.only.has(shot.id)) {
+    return { ...base, kind: 'skipped', source: null, reasons: [], seconds: 0 };
+  }
+  if (inputs.force?.has(shot.id)) {
+    const reasons: Reason[] = [{ kind: 'forced', text: 'forced (--force)' }];
+    return { ...base, kind: previous ? 'render-again' : 'create', source: 'render', reasons, seconds: shot.duration };
+  }
+  if (!previous) {
+    const from = sourceFor(true);
+    return { ...base, ...from, kind: 'create', reasons: [{ kind: 'new', text: 'new shot' }], seconds: cost(from.source) };
+  }
+  if (previous.fingerprint !== fingerprint) {
+    const from = sourceFor(true);
+    return { ...base, ...from, kind: 'update', reasons: describeChanges(previous, shot, request), seconds: cost(from.source) };
+  }
+  const outputReason = checkOutput(previous, outputPath, inputs.outputs.get(outputPath));
+  if (!outputReason) return { ...base, kind: 'unchanged', source: null, reasons: [], seconds: 0 };
+  const from = sourceFor(true);
+  const kind = from.source === 'cache' ? 'restore' : 'render-again';
+  return { ...base, ...from, kind, reasons: [outputReason], seconds: cost(from.source) };
+}
+
+function checkOutput(previous: LockEntry, outputPath: string, state: OutputState | undefined): Reason | null {
+  if (previous.output.path !== outputPath) {
+    return { kind: 'output-moved', path: outputPath, text: `output moved to ${outputPath}` };
+  }
+  if (!state || !state.exists) return { kind: 'output-missing', path: outputPath, text: `${outputPath} is missing` };
+  if (state.sha256 !== previous.output.sha256 || state.size !== previous.output.size) {
+    return { kind: 'output-altered', path: outputPath, text: `${outputPath} was altered` };
+  }
+  return null;
+}
+
+function collectUploads(shots: ShotPlan[], inputs: PlanInputs): UploadNeed[] {
+  const needs = new Map<string, UploadNeed>();
+  for (const plan of shots) {
+    if (plan.source !== 'render') continue;
+    for (const ref of imagesOf(plan.shot)) {
+      if (ref.kind !== 'file') continue;
+      const sha256 = inputs.digests.get(ref.path);
+      if (sha256 === undefined || inputs.uploaded.has(sha256) || needs.has(sha256)) continue;
+      needs.set(sha256, { sha256, path: ref.path });
+    }
+  }
+  return [...needs.values()];
+}
+
+export function imagesOf(shot: Shot): ImageRef[] {
+  return [...(shot.subject?.images ?? []), ...(shot.image ? [shot.image] : []), ...(shot.images ?? [])];
+}
+
+function countTotals(shots: ShotPlan[], removed: RemovedShot[], uploads: UploadNeed[]): PlanTotals {
+  const count = (kind: ShotPlan['kind']) => shots.filter((s) => s.kind === kind).length;
+  return {
+    create: count('create'),
+    update: count('update'),
+    restore: count('restore'),
+    renderAgain: count('render-again'),
+    unchanged: count('unchanged'),
+    skipped: count('skipped'),
+    removed: removed.length,
+    fromCache: shots.filter((s) => s.source === 'cache').length,
+    inFlight: shots.filter((s) => s.source === 'in-flight').length,
+    secondsToGenerate: shots.reduce((sum, s) => sum + s.seconds, 0),
+    imagesToUpload: uploads.length,
+  };
+}

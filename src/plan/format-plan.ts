@@ -1,0 +1,76 @@
+import type { Palette } from '../report/colors.js';
+import type { Plan, ShotPlan } from './types.js';
+
+// The plan for people, Terraform-style: one line per shot that changes, with its reasons and cost.
+//   + create   ~ update   < restore from cache   ! render again (costs credits)   - removed
+// Unchanged shots are summarised on one `=` line (named when there are few) so that a 10,000-shot
+// storyboard with one edit prints a handful of lines.
+
+const SYMBOL: Record<ShotPlan['kind'], string> = {
+  create: '+',
+  update: '~',
+  restore: '<',
+  'render-again': '!',
+  unchanged: '=',
+  skipped: ' ',
+};
+const NAME_UNCHANGED_UP_TO = 8;
+
+export function formatPlan(plan: Plan, palette: Palette): string {
+  const changed = plan.shots.filter((s) => s.kind !== 'unchanged' && s.kind !== 'skipped');
+  const width = Math.min(28, Math.max(8, ...changed.map((s) => s.shot.id.length), ...plan.removed.map((r) => r.id.length)));
+  const lines: string[] = [];
+  for (const shot of changed) lines.push(formatShotLine(shot, width, palette));
+  for (const removed of plan.removed) {
+    lines.push(
+      `${palette.red('-')} ${removed.id.padEnd(width)}  removed from the manifest ${palette.dim(`(${removed.previous.output.path} is left in place)`)}`,
+    );
+  }
+  const unchanged = plan.shots.filter((s) => s.kind === 'unchanged');
+  if (unchanged.length > 0) {
+    const names = unchanged.length <= NAME_UNCHANGED_UP_TO ? `: ${unchanged.map((s) => s.shot.id).join(', ')}` : '';
+    lines.push(palette.dim(`= ${unchanged.length} unchanged${names}`));
+  }
+  lines.push('', formatPlanSummary(plan, palette));
+  return `${lines.join('\n')}\n`;
+}
+
+function formatShotLine(plan: ShotPlan, width: number, palette: Palette): string {
+  const symbol = colourSymbol(plan.kind, palette);
+  const reasons = plan.reasons.map((r) => r.text).join(', ');
+  let note = '';
+  if (plan.source === 'cache') note = palette.cyan(plan.kind === 'restore' ? ' (restore from cache)' : ' (from cache, no cost)');
+  else if (plan.source === 'in-flight') note = palette.cyan(` (resuming task ${plan.inFlightTaskId ?? '?'}, already paid for)`);
+  else if (plan.kind === 'render-again' && plan.reasons.every((r) => r.kind !== 'forced')) note = palette.magenta(' (not in cache: renders again)');
+  const cost = plan.seconds > 0 ? `  ${palette.bold(`${plan.seconds} s`)}` : '';
+  return `${symbol} ${plan.shot.id.padEnd(width)}  ${reasons}${note}${cost}`;
+}
+
+function colourSymbol(kind: ShotPlan['kind'], palette: Palette): string {
+  const symbol = SYMBOL[kind];
+  if (kind === 'create') return palette.green(symbol);
+  if (kind === 'update') return palette.yellow(symbol);
+  if (kind === 'restore') return palette.cyan(symbol);
+  if (kind === 'render-again') return palette.magenta(symbol);
+  return symbol;
+}
+
+/** One line: what a build would do and what it costs. */
+export function formatPlanSummary(plan: Plan, palette: Palette): string {
+  const t = plan.totals;
+  if (!plan.changes) {
+    const skipped = t.skipped > 0 ? ` (${t.skipped} not selected)` : '';
+    return `No changes: ${t.unchanged} shot${t.unchanged === 1 ? '' : 's'} up to date${skipped}.`;
+  }
+  const toRender = plan.shots.filter((s) => s.source === 'render').length;
+  const parts = [
+    `${toRender} to render (${palette.bold(`${t.secondsToGenerate} s of video`)})`,
+    t.fromCache > 0 ? `${t.fromCache} from cache` : '',
+    t.inFlight > 0 ? `${t.inFlight} resumed` : '',
+    t.unchanged > 0 ? `${t.unchanged} unchanged` : '',
+    t.removed > 0 ? `${t.removed} removed` : '',
+    t.skipped > 0 ? `${t.skipped} not selected` : '',
+  ].filter(Boolean);
+  const uploads = t.imagesToUpload > 0 ? `; ${t.imagesToUpload} image${t.imagesToUpload === 1 ? '' : 's'} to upload` : '';
+  return `Plan: ${parts.join(', ')}${uploads}.`;
+}

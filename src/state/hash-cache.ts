@@ -1,0 +1,86 @@
+import type { Stats } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+// A stat cache for content hashes: path → (size, mtime, inode) → sha256, so that a build over
+// unchanged files does not read them again (make's rule, with git's "racy" caution: a file modified
+// within RACY_WINDOW_MS of being hashed is not cached, because a second edit in the same mtime tick
+// would be invisible). Losing this file costs only re-hashing; a damaged one is ignored.
+
+const FORMAT = 1;
+const RACY_WINDOW_MS = 2_000;
+
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+interface HashRecord extends FileStamp {
+  sha256: string;
+}
+
+export function stampOf(stats: Stats): FileStamp {
+  return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
+}
+
+export class HashCache {
+  private readonly records: Map<string, HashRecord>;
+  private dirty = false;
+
+  constructor(records: Iterable<[string, HashRecord]> = []) {
+    this.records = new Map(records);
+  }
+
+  static async read(file: string): Promise<HashCache> {
+    try {
+      const data = JSON.parse(await readFile(file, 'utf8')) as { format?: number; files?: Record<string, HashRecord> };
+      if (data.format !== FORMAT || typeof data.files !== 'object' || data.files === null) return new HashCache();
+      return new HashCache(Object.entries(data.files).filter(([, record]) => isRecord(record)));
+    } catch {
+      return new HashCache();
+    }
+  }
+
+  /** The cached sha256 for `path` if its stamp is unchanged. */
+  get(path: string, stamp: FileStamp): string | undefined {
+    const record = this.records.get(path);
+    if (!record) return undefined;
+    return record.size === stamp.size && record.mtimeMs === stamp.mtimeMs && record.ino === stamp.ino
+      ? record.sha256
+      : undefined;
+  }
+
+  set(path: string, stamp: FileStamp, sha256: string, now: number): void {
+    if (now - stamp.mtimeMs < RACY_WINDOW_MS) {
+      // Too fresh to trust the stamp; forget any older record so it cannot be matched by accident.
+      if (this.records.delete(path)) this.dirty = true;
+      return;
+    }
+    const previous = this.records.get(path);
+    if (previous && previous.sha256 === sha256 && previous.size === stamp.size && previous.mtimeMs === stamp.mtimeMs && previous.ino === stamp.ino) {
+      return;
+    }
+    this.records.set(path, { ...stamp, sha256 });
+    this.dirty = true;
+  }
+
+  async write(file: string): Promise<void> {
+    if (!this.dirty) return;
+    const files: Record<string, HashRecord> = {};
+    for (const [path, record] of [...this.records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) files[path] = record;
+    await mkdir(dirname(file), { recursive: true });
+    // A cache: atomic (never half-written) but not fsynced, a lost update only costs re-hashing.
+    await writeFileAtomic(file, `${JSON.stringify({ format: FORMAT, files })}\n`, { fsync: false });
+    this.dirty = false;
+  }
+}
+
+function isRecord(value: unknown): value is HashRecord {
+  const r = value as HashRecord;
+  return (
+    typeof r === 'object' && r !== null && typeof r.sha256 === 'string' && typeof r.size === 'number' &&
+    typeof r.mtimeMs === 'number' && typeof r.ino === 'number'
+  );
+}

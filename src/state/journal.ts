@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RequestBody } from '../api/requests.js';
+import type { Mode } from '../manifest/types.js';
+import { isTempFileName, writeFileAtomicSync } from '../util/atomic-write.js';
+
+// The journal of paid work, one file per submission in `.bach/journal/`. It is what makes a build
+// that is killed and started again poll the task it already paid for instead of paying again:
+//
+//   1. `submitting` is written (fsynced) *before* the create request is sent;
+//   2. `accepted` + task id is written (fsynced) the moment the API answers with a task id —
+//      synchronously, before anything else runs, to keep the window between "the server created a
+//      task" and "the task id is on disk" as small as the process allows;
+//   3. the entry is removed once the result is safely in `.bach/cache/` (or the task failed, or the
+//      request certainly created nothing).
+//
+// On start, `accepted` entries are resumed. A `submitting` entry means the process died while a create
+// request was (maybe) on the wire: the API has no way to look a task up by content, so the shot is
+// submitted again and reported as "may have been billed twice". Writes are synchronous on purpose:
+// they are small, and a Ctrl-C must not be able to interleave between "accepted" and its record.
+
+export const JOURNAL_VERSION = 1;
+
+export type JournalState = 'submitting' | 'accepted';
+
+export interface JournalEntry {
+  journalVersion: typeof JOURNAL_VERSION;
+  /** The file name stem: `<fingerprint>-<nonce>` (a fingerprint may be submitted again with --force). */
+  key: string;
+  shotId: string;
+  fingerprint: string;
+  mode: Mode;
+  /** The fingerprinted request, so a result collected later can be cached and locked without the manifest. */
+  request: RequestBody;
+  seed: number;
+  state: JournalState;
+  taskId?: string;
+  /** The create request's outcome was unknown at least once (it may have created an extra task). */
+  inDoubt?: boolean;
+}
+
+export type NewJournalEntry = Omit<JournalEntry, 'journalVersion' | 'key' | 'state' | 'taskId'>;
+
+export class Journal {
+  constructor(private readonly dir: string) {}
+
+  /** Step 1: before the create request goes out. */
+  recordSubmitting(entry: NewJournalEntry): JournalEntry {
+    mkdirSync(this.dir, { recursive: true });
+    const key = `${entry.fingerprint}-${randomBytes(4).toString('hex')}`;
+    const record: JournalEntry = { journalVersion: JOURNAL_VERSION, key, ...entry, state: 'submitting' };
+    this.write(record);
+    return record;
+  }
+
+  /** Step 2: the API accepted it; the task is paid for from here on. */
+  recordAccepted(entry: JournalEntry, taskId: string, inDoubt: boolean): JournalEntry {
+    const record: JournalEntry = { ...entry, state: 'accepted', taskId, ...(inDoubt ? { inDoubt: true } : {}) };
+    this.write(record);
+    return record;
+  }
+
+  /** Step 3: nothing left to collect for this submission. */
+  remove(entry: Pick<JournalEntry, 'key'>): void {
+    rmSync(this.pathOf(entry.key), { force: true });
+  }
+
+  /** Every readable entry; unreadable files (which atomic writes should make impossible) are reported, not deleted. */
+  readAll(): { entries: JournalEntry[]; unreadable: string[] } {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], unreadable: [] };
+      throw error;
+    }
+    const entries: JournalEntry[] = [];
+    const unreadable: string[] = [];
+    for (const name of names.sort()) {
+      if (isTempFileName(name)) {
+        rmSync(join(this.dir, name), { force: true });
+        continue;
+      }
+      if (!name.endsWith('.json')) continue;
+      try {
+        const entry = JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as JournalEntry;
+        if (entry.journalVersion !== JOURNAL_VERSION || `${entry.key}.json` !== name) throw new Error('unknown format');
+        entries.push(entry);
+      } catch {
+        unreadable.push(join(this.dir, name));
+      }
+    }
+    return { entries, unreadable };
+  }
+
+  private write(entry: JournalEntry): void {
+    writeFileAtomicSync(this.pathOf(entry.key), `${JSON.stringify(entry, null, 2)}\n`);
+  }
+
+  private pathOf(key: string): string {
+    return join(this.dir, `${key}.json`);
+  }
+}

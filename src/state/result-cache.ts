@@ -1,0 +1,72 @@
+import { copyFile, constants, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RequestBody } from '../api/requests.js';
+import type { Mode } from '../manifest/types.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+// `.bach/cache/`: every result bach-render paid for, keyed by fingerprint — so undoing an edit, a
+// deleted output or a shot edited while in flight costs nothing. An entry is the video
+// (`<fp>.mp4`, moved in atomically once checked) plus its record (`<fp>.json`, written after the
+// video); an entry without its record is incomplete and ignored.
+
+export interface CacheRecord {
+  cacheVersion: 1;
+  fingerprint: string;
+  mode: Mode;
+  request: RequestBody;
+  seed: number;
+  taskId: string;
+  size: number;
+  sha256: string;
+}
+
+export function cacheVideoPath(cacheDir: string, fingerprint: string): string {
+  return join(cacheDir, `${fingerprint}.mp4`);
+}
+
+function cacheRecordPath(cacheDir: string, fingerprint: string): string {
+  return join(cacheDir, `${fingerprint}.json`);
+}
+
+/** Fingerprints with a complete entry. One readdir, no file reads: cheap enough for every plan. */
+export async function listCachedFingerprints(cacheDir: string): Promise<Set<string>> {
+  let names: string[];
+  try {
+    names = await readdir(cacheDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
+    throw error;
+  }
+  const present = new Set(names);
+  const complete = new Set<string>();
+  for (const name of names) {
+    const match = /^([0-9a-f]{64})\.json$/.exec(name);
+    if (match && present.has(`${match[1]}.mp4`)) complete.add(match[1]!);
+  }
+  return complete;
+}
+
+export async function readCacheRecord(cacheDir: string, fingerprint: string): Promise<CacheRecord | null> {
+  try {
+    const record = JSON.parse(await readFile(cacheRecordPath(cacheDir, fingerprint), 'utf8')) as CacheRecord;
+    return record.cacheVersion === 1 && record.fingerprint === fingerprint ? record : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Records a video already moved into `cacheVideoPath(...)`; the record is what makes the entry count. */
+export async function writeCacheRecord(cacheDir: string, record: CacheRecord): Promise<void> {
+  await mkdir(cacheDir, { recursive: true });
+  await writeFileAtomic(cacheRecordPath(cacheDir, record.fingerprint), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+export async function removeCacheEntry(cacheDir: string, fingerprint: string): Promise<void> {
+  await rm(cacheRecordPath(cacheDir, fingerprint), { force: true });
+  await rm(cacheVideoPath(cacheDir, fingerprint), { force: true });
+}
+
+/** Copies a cached video to a temp path (a reflink where the file system can). */
+export async function copyCachedVideo(cacheDir: string, fingerprint: string, destination: string): Promise<void> {
+  await copyFile(cacheVideoPath(cacheDir, fingerprint), destination, constants.COPYFILE_FICLONE);
+}

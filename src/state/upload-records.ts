@@ -1,0 +1,53 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+// `.bach/uploads.json`: which image contents were uploaded to which API (by origin — the emulator's
+// CDN URLs mean nothing to the real API) and the CDN URL they got. A URL the server no longer has is
+// found by a HEAD before use and uploaded again.
+
+const FORMAT = 1;
+
+interface UploadsFile {
+  format: typeof FORMAT;
+  origins: Record<string, Record<string, string>>;
+}
+
+export class UploadRecords {
+  private constructor(
+    private readonly file: string,
+    private readonly data: UploadsFile,
+  ) {}
+
+  static async read(file: string): Promise<UploadRecords> {
+    try {
+      const data = JSON.parse(await readFile(file, 'utf8')) as UploadsFile;
+      if (data.format === FORMAT && typeof data.origins === 'object' && data.origins !== null) return new UploadRecords(file, data);
+    } catch {
+      /* missing or damaged: start empty, it is only a record of what can be uploaded again */
+    }
+    return new UploadRecords(file, { format: FORMAT, origins: {} });
+  }
+
+  urlsFor(origin: string): ReadonlyMap<string, string> {
+    return new Map(Object.entries(this.data.origins[origin] ?? {}));
+  }
+
+  set(origin: string, sha256: string, url: string): void {
+    (this.data.origins[origin] ??= {})[sha256] = url;
+  }
+
+  forget(origin: string, sha256: string): void {
+    delete this.data.origins[origin]?.[sha256];
+  }
+
+  async write(): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    await writeFileAtomic(this.file, `${JSON.stringify(this.data, null, 2)}\n`);
+  }
+}
+
+/** `https://api.example/api/vdr` → `https://api.example`: uploads are per server, not per path. */
+export function originOf(baseUrl: string): string {
+  return new URL(baseUrl).origin;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { createPlan } from '../../../src/plan/create-plan.js';
+import { formatPlan } from '../../../src/plan/format-plan.js';
+import { createPlanJson } from '../../../src/plan/plan-json.js';
+import { createPalette } from '../../../src/report/colors.js';
+import { builtState, digestsOf, file, makeManifest, makeShot, planInputs } from '../../helpers/builders.js';
+
+const plain = createPalette(false);
+const digests = digestsOf({ 'frames/hero.png': 'H' });
+const story = [
+  makeShot({ id: 'opening', seed: 1 }),
+  makeShot({ id: 'hero-wakes', mode: 'image-to-video', image: file('frames/hero.png'), duration: 4, seed: 2 }),
+  makeShot({ id: 'finale', seed: 3 }),
+  makeShot({ id: 'old', seed: 4 }),
+];
+
+describe('formatPlan', () => {
+  it('prints Terraform-like lines with reasons and costs', () => {
+    const state = builtState(makeManifest(story), digests);
+    state.outputs.delete('renders/finale.mp4');
+    const edited = [
+      { ...story[0]!, prompt: { kind: 'text' as const, text: 'new' } },
+      { ...story[1]!, duration: 3 },
+      story[2]!,
+      makeShot({ id: 'brand-new', seed: 5 }),
+    ];
+    const plan = createPlan(planInputs(makeManifest(edited), digestsOf({ 'frames/hero.png': 'H2' }), state));
+    expect(formatPlan(plan, plain)).toMatchInlineSnapshot(`
+      "~ opening     prompt changed  6 s
+      ~ hero-wakes  duration 4 → 3, frames/hero.png changed  3 s
+      ! finale      renders/finale.mp4 is missing (not in cache: renders again)  6 s
+      + brand-new   new shot  6 s
+      - old         removed from the manifest (renders/old.mp4 is left in place)
+
+      Plan: 4 to render (21 s of video), 1 removed; 1 image to upload.
+      "
+    `);
+  });
+
+  it('says plainly when there is nothing to do', () => {
+    const state = builtState(makeManifest(story), digests);
+    const plan = createPlan(planInputs(makeManifest(story), digests, state));
+    expect(formatPlan(plan, plain)).toMatchInlineSnapshot(`
+      "= 4 unchanged: opening, hero-wakes, finale, old
+
+      No changes: 4 shots up to date.
+      "
+    `);
+  });
+
+  it('colours symbols only when the palette is enabled', () => {
+    const plan = createPlan(planInputs(makeManifest(story), digests));
+    expect(formatPlan(plan, createPalette(true))).toContain('\u001b[32m+\u001b[39m');
+    expect(formatPlan(plan, plain)).not.toContain('\u001b[');
+  });
+});
+
+describe('createPlanJson', () => {
+  it('is a stable, documented shape', () => {
+    const plan = createPlan(planInputs(makeManifest(story.slice(0, 2)), digests));
+    const json = createPlanJson(plan, 'bach.yaml');
+    expect(Object.keys(json)).toEqual(['planVersion', 'manifest', 'changes', 'totals', 'shots', 'removed', 'uploads']);
+    expect(json.shots[1]).toEqual({
+      id: 'hero-wakes',
+      action: 'create',
+      source: 'render',
+      fingerprint: plan.shots[1]!.fingerprint,
+      previousFingerprint: null,
+      seed: 2,
+      seconds: 4,
+      output: 'renders/hero-wakes.mp4',
+      reasons: [{ kind: 'new', text: 'new shot' }],
+      taskId: null,
+    });
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+  });
+});
