@@ -1,7 +1,68 @@
 import type { CliContext } from '../cli/context.js';
-import { BachError } from '../errors.js';
+import { buildOnce } from '../build/build-once.js';
+import { parseBuildFlags } from '../build/flags.js';
+import { reportDiagnostics } from '../build/report-load-failure.js';
+import { openSession, type Session } from '../build/session.js';
+import { loadManifest } from '../manifest/load.js';
+import { createReporter } from '../report/create-reporter.js';
+import { acquireProcessLock, type ProcessLock } from '../state/process-lock.js';
+import { statePaths } from '../state/paths.js';
+import { systemClock } from '../util/clock.js';
 
-// Placeholder while the command is being built (see the open issue); never shipped as done.
-export async function run(_args: string[], _context: CliContext): Promise<number> {
-  throw new BachError('not-implemented', 'bach-render build is not implemented yet');
+// `bach-render [build] [PATH]`: load → plan → (refuse over budget) → upload → render → lock.
+// Exit 0 when every shot is done, 1 on any failure or refusal, 130 when interrupted.
+
+export async function run(args: string[], context: CliContext): Promise<number> {
+  const flags = parseBuildFlags(args, 'build');
+  if (flags.watch) return (await import('./watch.js')).run(args, context);
+  const loaded = await loadManifest(flags.path, { cwd: context.cwd });
+  reportDiagnostics(loaded, context, flags.reporter === 'json');
+  if (!loaded.ok) return 1;
+  const { manifest } = loaded;
+  const reporter = await createReporter(flags.reporter, context);
+  let session: Session | null = null;
+  let lock: ProcessLock | null = null;
+  try {
+    if (!flags.dryRun) {
+      session = await openSession(flags, context, manifest.root);
+      lock = await acquireProcessLock(statePaths(manifest.root).processLock, {
+        wait: flags.wait,
+        signal: context.interrupt,
+        command: 'build',
+        now: () => new Date(),
+        onWaiting: (owner) => reporter.message('info', `waiting for another bach-render (pid ${owner.pid}) working in this folder…`),
+      });
+    }
+    const outcome = await buildOnce({
+      manifest,
+      label: loaded.source.file,
+      flags,
+      session,
+      reporter,
+      interrupt: context.interrupt,
+      clock: systemClock,
+      budgetSeconds: flags.maxSeconds,
+    });
+    if (outcome.kind === 'planned') {
+      reporter.message('info', 'Dry run: nothing was uploaded, submitted or written.');
+      return 0;
+    }
+    if (outcome.kind === 'over-budget') {
+      reporter.message(
+        'error',
+        `this build would generate ${outcome.plan.totals.secondsToGenerate} s of video, more than --max-seconds ${flags.maxSeconds}; nothing was submitted`,
+      );
+      return 1;
+    }
+    const { report } = outcome;
+    if (report.interrupted) return 130;
+    return report.failed.length > 0 ? 1 : 0;
+  } catch (error) {
+    if (context.interrupt.aborted) return 130;
+    throw error;
+  } finally {
+    await reporter.close();
+    await lock?.release();
+    await session?.close();
+  }
 }

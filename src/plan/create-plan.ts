@@ -30,6 +30,8 @@ export interface PlanInputs {
   cached: ReadonlySet<string>;
   /** Fingerprints with a recorded, already-accepted task (the journal): resuming them costs nothing. */
   inFlight: ReadonlyMap<string, { taskId: string }>;
+  /** Fingerprints whose paid result expired before download (journal): paying again needs consent. */
+  expired?: ReadonlyMap<string, { taskId: string }> | undefined;
   /** Image digests already uploaded to the API in use (for the upload total). */
   uploaded: ReadonlySet<string>;
   /** `--only`: plan just these shots (the others are `skipped`; removed shots are left alone). */
@@ -66,12 +68,23 @@ function planShot(shot: Shot, inputs: PlanInputs): ShotPlan {
   const outputPath = outputPathFor(inputs.manifest, shot.id);
   const base = { shot, fingerprint, request, seed, outputPath, ...(previous ? { previous } : {}) };
   const cost = (source: WorkSource) => (source === 'render' ? shot.duration : 0);
+  // A video already in the cache beats a recorded task (it may be that task's result, collected just
+  // before a crash); a recorded task beats a new render.
   const sourceFor = (allowReuse: boolean): { source: WorkSource; inFlightTaskId?: string } => {
     const recorded = inputs.inFlight.get(fingerprint);
-    if (allowReuse && recorded) return { source: 'in-flight', inFlightTaskId: recorded.taskId };
     if (allowReuse && inputs.cached.has(fingerprint)) return { source: 'cache' };
+    if (allowReuse && recorded) return { source: 'in-flight', inFlightTaskId: recorded.taskId };
     return { source: 'render' };
   };
+  const expired = inputs.expired?.get(fingerprint);
+  const withConsent = (plan: ShotPlan): ShotPlan =>
+    plan.source === 'render' && expired
+      ? {
+          ...plan,
+          needsRerenderConsent: true,
+          reasons: [...plan.reasons, { kind: 'result-expired', text: `the paid result of task ${expired.taskId} expired before download` }],
+        }
+      : plan;
 
   if (inputs.only && !inputs.only.has(shot.id)) {
     return { ...base, kind: 'skipped', source: null, reasons: [], seconds: 0 };
@@ -82,17 +95,17 @@ function planShot(shot: Shot, inputs: PlanInputs): ShotPlan {
   }
   if (!previous) {
     const from = sourceFor(true);
-    return { ...base, ...from, kind: 'create', reasons: [{ kind: 'new', text: 'new shot' }], seconds: cost(from.source) };
+    return withConsent({ ...base, ...from, kind: 'create', reasons: [{ kind: 'new', text: 'new shot' }], seconds: cost(from.source) });
   }
   if (previous.fingerprint !== fingerprint) {
     const from = sourceFor(true);
-    return { ...base, ...from, kind: 'update', reasons: describeChanges(previous, shot, request), seconds: cost(from.source) };
+    return withConsent({ ...base, ...from, kind: 'update', reasons: describeChanges(previous, shot, request), seconds: cost(from.source) });
   }
   const outputReason = checkOutput(previous, outputPath, inputs.outputs.get(outputPath));
   if (!outputReason) return { ...base, kind: 'unchanged', source: null, reasons: [], seconds: 0 };
   const from = sourceFor(true);
   const kind = from.source === 'cache' ? 'restore' : 'render-again';
-  return { ...base, ...from, kind, reasons: [outputReason], seconds: cost(from.source) };
+  return withConsent({ ...base, ...from, kind, reasons: [outputReason], seconds: cost(from.source) });
 }
 
 function checkOutput(previous: LockEntry, outputPath: string, state: OutputState | undefined): Reason | null {

@@ -64,7 +64,7 @@ export function formatPlanSummary(plan: Plan, palette: Palette): string {
   }
   const toRender = plan.shots.filter((s) => s.source === 'render').length;
   const parts = [
-    `${toRender} to render (${palette.bold(`${t.secondsToGenerate} s of video`)})`,
+    toRender > 0 ? `${toRender} to render (${palette.bold(`${t.secondsToGenerate} s of video`)})` : `nothing to render (${palette.bold('no cost')})`,
     t.fromCache > 0 ? `${t.fromCache} from cache` : '',
     t.inFlight > 0 ? `${t.inFlight} resumed` : '',
     t.unchanged > 0 ? `${t.unchanged} unchanged` : '',

@@ -6,7 +6,8 @@ import { hashFiles } from '../state/hash-files.js';
 import type { JournalEntry } from '../state/journal.js';
 import { listCachedFingerprints } from '../state/result-cache.js';
 import type { StatePaths } from '../state/paths.js';
-import { imagesOf, outputPathFor, type OutputState, type PlanInputs } from './create-plan.js';
+import { listLocalFiles } from '../manifest/list-local-files.js';
+import { outputPathFor, type OutputState, type PlanInputs } from './create-plan.js';
 
 // The shell around createPlan: everything the planner needs, read from disk once. Unchanged files
 // are not read again (the stat cache); the result cache is listed, not read.
@@ -28,7 +29,7 @@ export interface GatherOptions {
 export async function gatherPlanInputs(options: GatherOptions): Promise<PlanInputs> {
   const { manifest, lock, paths, hashCache, now } = options;
   const root = manifest.root;
-  const inputFiles = localFilesOf(manifest);
+  const inputFiles = listLocalFiles(manifest);
   const outputFiles = manifest.shots.filter((shot) => lock.shots[shot.id]).map((shot) => outputPathFor(manifest, shot.id));
   const [inputs, outputs, cached] = await Promise.all([
     hashFiles(inputFiles, { root, cache: hashCache, now }),
@@ -44,8 +45,10 @@ export async function gatherPlanInputs(options: GatherOptions): Promise<PlanInpu
   const outputStates = new Map<string, OutputState>();
   for (const [path, hashed] of outputs) outputStates.set(path, hashed ? { exists: true, ...hashed } : { exists: false });
   const inFlight = new Map<string, { taskId: string }>();
+  const expired = new Map<string, { taskId: string }>();
   for (const entry of options.journal) {
     if (entry.state === 'accepted' && entry.taskId) inFlight.set(entry.fingerprint, { taskId: entry.taskId });
+    if (entry.state === 'expired' && entry.taskId) expired.set(entry.fingerprint, { taskId: entry.taskId });
   }
   return {
     manifest,
@@ -54,18 +57,9 @@ export async function gatherPlanInputs(options: GatherOptions): Promise<PlanInpu
     outputs: outputStates,
     cached,
     inFlight,
+    expired,
     uploaded: options.uploaded,
     only: options.only,
     force: options.force,
   };
-}
-
-/** Every local file the manifest references: images, subject images, prompt files. */
-export function localFilesOf(manifest: Manifest): string[] {
-  const files = new Set<string>();
-  for (const shot of manifest.shots) {
-    for (const ref of imagesOf(shot)) if (ref.kind === 'file') files.add(ref.path);
-    if (shot.prompt?.kind === 'file') files.add(shot.prompt.path);
-  }
-  return [...files].sort();
 }

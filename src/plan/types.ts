@@ -18,7 +18,8 @@ export type ActionKind = 'create' | 'update' | 'restore' | 'render-again' | 'unc
 /** Where the video will come from: a new paid render, the local cache, or a task already paid for. */
 export type WorkSource = 'render' | 'cache' | 'in-flight';
 
-export type ReasonKind = 'new' | 'field' | 'file' | 'mode' | 'output-missing' | 'output-altered' | 'output-moved' | 'forced';
+export type ReasonKind =
+  | 'new' | 'field' | 'file' | 'mode' | 'output-missing' | 'output-altered' | 'output-moved' | 'forced' | 'result-expired';
 
 export interface Reason {
   kind: ReasonKind;
@@ -47,6 +48,11 @@ export interface ShotPlan {
   seconds: number;
   /** The recorded task to resume, when source is `in-flight`. */
   inFlightTaskId?: string;
+  /**
+   * This exact request was paid for before, but its result expired before it could be downloaded:
+   * rendering it again costs again, so the build does it only with --allow-rerender.
+   */
+  needsRerenderConsent?: boolean;
 }
 
 export interface RemovedShot {

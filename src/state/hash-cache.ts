@@ -66,6 +66,15 @@ export class HashCache {
     this.dirty = true;
   }
 
+  /**
+   * Records a file bach-render itself just wrote, whose hash it computed while writing: no racy
+   * window applies, and without this every no-op build would re-read every fresh output.
+   */
+  setOwn(path: string, stamp: FileStamp, sha256: string): void {
+    this.records.set(path, { ...stamp, sha256 });
+    this.dirty = true;
+  }
+
   async write(file: string): Promise<void> {
     if (!this.dirty) return;
     const files: Record<string, HashRecord> = {};

@@ -22,7 +22,11 @@ import { isTempFileName, writeFileAtomicSync } from '../util/atomic-write.js';
 
 export const JOURNAL_VERSION = 1;
 
-export type JournalState = 'submitting' | 'accepted';
+/**
+ * `expired`: the task succeeded but its result URL expired before the video could be downloaded — paid
+ * for and lost. Kept so that the next build does not silently pay again: it asks for --allow-rerender.
+ */
+export type JournalState = 'submitting' | 'accepted' | 'expired';
 
 export interface JournalEntry {
   journalVersion: typeof JOURNAL_VERSION;
@@ -57,6 +61,13 @@ export class Journal {
   /** Step 2: the API accepted it; the task is paid for from here on. */
   recordAccepted(entry: JournalEntry, taskId: string, inDoubt: boolean): JournalEntry {
     const record: JournalEntry = { ...entry, state: 'accepted', taskId, ...(inDoubt ? { inDoubt: true } : {}) };
+    this.write(record);
+    return record;
+  }
+
+  /** The result was paid for but can no longer be downloaded. */
+  recordExpired(entry: JournalEntry): JournalEntry {
+    const record: JournalEntry = { ...entry, state: 'expired' };
     this.write(record);
     return record;
   }

@@ -14,6 +14,8 @@ interface UploadsFile {
 }
 
 export class UploadRecords {
+  private readonly ephemeral = new Set<string>();
+
   private constructor(
     private readonly file: string,
     private readonly data: UploadsFile,
@@ -29,6 +31,11 @@ export class UploadRecords {
     return new UploadRecords(file, { format: FORMAT, origins: {} });
   }
 
+  /** An origin that lives only as long as this process (the embedded emulator): remembered, never written. */
+  markEphemeral(origin: string): void {
+    this.ephemeral.add(origin);
+  }
+
   urlsFor(origin: string): ReadonlyMap<string, string> {
     return new Map(Object.entries(this.data.origins[origin] ?? {}));
   }
@@ -42,8 +49,9 @@ export class UploadRecords {
   }
 
   async write(): Promise<void> {
+    const origins = Object.fromEntries(Object.entries(this.data.origins).filter(([origin]) => !this.ephemeral.has(origin)));
     await mkdir(dirname(this.file), { recursive: true });
-    await writeFileAtomic(this.file, `${JSON.stringify(this.data, null, 2)}\n`);
+    await writeFileAtomic(this.file, `${JSON.stringify({ format: FORMAT, origins }, null, 2)}\n`);
   }
 }
 

@@ -1,0 +1,153 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { lockfilePathFor, readLockfile } from '../lock/lockfile-io.js';
+import type { Manifest } from '../manifest/types.js';
+import { createPlan } from '../plan/create-plan.js';
+import { gatherPlanInputs } from '../plan/gather-plan-inputs.js';
+import { resolveSelection } from '../plan/selection.js';
+import type { Plan } from '../plan/types.js';
+import type { RunReport } from '../render/events.js';
+import type { Reporter } from '../report/reporter.js';
+import { HashCache } from '../state/hash-cache.js';
+import { Journal, type JournalEntry } from '../state/journal.js';
+import { statePaths, type StatePaths } from '../state/paths.js';
+import { UploadRecords } from '../state/upload-records.js';
+import type { Clock } from '../util/clock.js';
+import type { BuildFlags } from './flags.js';
+import type { Session } from './session.js';
+
+// One build of a loaded manifest: read the state → plan → show the plan (and its cost) → refuse
+// over budget → execute → lock. Used by `build` once and by `watch` on every save. Reading and
+// planning need nothing from the network; a build with nothing to do never loads the HTTP client.
+
+export interface BuildOnceOptions {
+  manifest: Manifest;
+  /** How the manifest is named in messages (as the user typed it). */
+  label: string;
+  flags: BuildFlags;
+  session: Session | null;
+  reporter: Reporter;
+  interrupt: AbortSignal;
+  clock: Clock;
+  /** Seconds this build may generate at most (--max-seconds, or what is left of a watch budget). */
+  budgetSeconds?: number | undefined;
+  isCurrent?: (shotId: string, fingerprint: string) => boolean;
+}
+
+export type BuildOutcome =
+  | { kind: 'planned'; plan: Plan }
+  | { kind: 'over-budget'; plan: Plan }
+  | { kind: 'done'; plan: Plan; report: RunReport };
+
+export async function buildOnce(options: BuildOnceOptions): Promise<BuildOutcome> {
+  const { manifest, flags, reporter, clock } = options;
+  const paths = statePaths(manifest.root);
+  const lockPath = lockfilePathFor(manifest.file);
+  const only = resolveSelection(manifest, '--only', flags.only);
+  const force = resolveSelection(manifest, '--force', flags.force);
+  const lockState = await readLockfile(lockPath, lockfilePathFor(options.label));
+  const journal = new Journal(paths.journal);
+  const { entries, unreadable } = journal.readAll();
+  for (const file of unreadable) reporter.message('warn', `${file} is unreadable and was left alone (move it aside if it keeps appearing)`);
+  const [hashCache, uploadRecords] = await Promise.all([HashCache.read(paths.hashes), UploadRecords.read(paths.uploads)]);
+  const origin = options.session?.persistentOrigin ?? null;
+  const uploaded = new Set(origin ? uploadRecords.urlsFor(origin).keys() : []);
+  const inputs = await gatherPlanInputs({ manifest, lock: lockState.lock, paths, hashCache, journal: entries, uploaded, now: clock.now, only, force });
+  const plan = createPlan(inputs);
+  reporter.plan(plan, options.label);
+
+  if (flags.dryRun || !options.session) {
+    await saveCaches(paths, hashCache);
+    return { kind: 'planned', plan };
+  }
+  if (options.budgetSeconds !== undefined && plan.totals.secondsToGenerate > options.budgetSeconds) {
+    await saveCaches(paths, hashCache);
+    return { kind: 'over-budget', plan };
+  }
+  const collectable = entries.some((e) => e.state === 'accepted' || e.state === 'submitting');
+  if (!plan.changes && !collectable) {
+    await saveCaches(paths, hashCache);
+    return { kind: 'done', plan, report: emptyRun(plan) };
+  }
+  const report = await execute(options, { plan, paths, lockPath, lockState, journal, entries, hashCache, uploadRecords, inputs });
+  await saveCaches(paths, hashCache);
+  return { kind: 'done', plan, report };
+}
+
+interface Prepared {
+  plan: Plan;
+  paths: StatePaths;
+  lockPath: string;
+  lockState: Awaited<ReturnType<typeof readLockfile>>;
+  journal: Journal;
+  entries: JournalEntry[];
+  hashCache: HashCache;
+  uploadRecords: UploadRecords;
+  inputs: Awaited<ReturnType<typeof gatherPlanInputs>>;
+}
+
+async function execute(options: BuildOnceOptions, prepared: Prepared): Promise<RunReport> {
+  const [{ executePlan }, { LockWriter }] = await Promise.all([import('../render/execute-plan.js'), import('../render/lock-writer.js')]);
+  const session = options.session!;
+  const connection = await session.connect((event) => options.reporter.event(event));
+  if (connection.ephemeral) prepared.uploadRecords.markEphemeral(connection.origin);
+  await ensureStateFolder(prepared.paths);
+  return executePlan({
+    plan: prepared.plan,
+    manifest: options.manifest,
+    digests: prepared.inputs.digests,
+    api: connection.api,
+    origin: connection.origin,
+    paths: prepared.paths,
+    journal: prepared.journal,
+    journalEntries: prepared.entries,
+    lockWriter: new LockWriter(prepared.lockPath, prepared.lockState.lock, prepared.lockState.text),
+    hashCache: prepared.hashCache,
+    uploadRecords: prepared.uploadRecords,
+    concurrency: options.flags.concurrency,
+    retries: options.flags.retries,
+    pollIntervalMs: session.pollIntervalMs,
+    allowRerender: options.flags.allowRerender,
+    interrupt: options.interrupt,
+    clock: options.clock,
+    emit: (event) => options.reporter.event(event),
+    ...(options.isCurrent ? { isCurrent: options.isCurrent } : {}),
+  });
+}
+
+function emptyRun(plan: Plan): RunReport {
+  return {
+    rendered: [],
+    restored: [],
+    unchanged: plan.totals.unchanged,
+    skipped: plan.totals.skipped,
+    removed: [],
+    failed: [],
+    inDoubt: [],
+    notSubmitted: [],
+    collected: 0,
+    secondsGenerated: 0,
+    interrupted: false,
+    wallMs: 0,
+  };
+}
+
+async function saveCaches(paths: StatePaths, hashCache: HashCache): Promise<void> {
+  try {
+    await hashCache.write(paths.hashes);
+  } catch (error) {
+    // A cache that cannot be written costs only re-hashing next time; a read-only checkout can still plan.
+    if ((error as NodeJS.ErrnoException).code !== 'EACCES' && (error as NodeJS.ErrnoException).code !== 'EROFS') throw error;
+  }
+}
+
+/** `.bach/` with a `.gitignore` of its own, so it stays out of git even without the project's help. */
+async function ensureStateFolder(paths: StatePaths): Promise<void> {
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(paths.dir, { recursive: true });
+  await writeFile(join(paths.dir, '.gitignore'), '# bach-render working state: caches, journal, uploads. Safe to delete when no build is running.\n*\n', { flag: 'wx' }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    },
+  );
+}

@@ -1,0 +1,90 @@
+import type { CliContext } from '../cli/context.js';
+import type { ApiEvent, BachApi } from '../api/types.js';
+import type { BuildFlags } from './flags.js';
+import { parseNumber } from './flags.js';
+
+// What a build talks to, decided once per command (a watch session keeps it across runs):
+// the API (or an embedded emulator), the credentials, the poll interval. Credentials are checked
+// up front — a missing key is reported before any work starts — but the HTTP client itself (undici,
+// jose) is loaded only when a build has something to send, so a no-op build stays fast.
+
+export interface ApiConnection {
+  api: BachApi;
+  /** Upload records are kept per API origin. */
+  origin: string;
+  /** The API lives only as long as this process (embedded emulator): its upload URLs are not worth keeping. */
+  ephemeral: boolean;
+}
+
+export interface Session {
+  /** Creates the client on first use. */
+  connect(onEvent: (event: ApiEvent) => void): Promise<ApiConnection>;
+  pollIntervalMs: number;
+  /** Human description of where requests go (never with credentials). */
+  target: string;
+  /** The API's origin when uploads to it can be remembered across builds (not the embedded emulator). */
+  persistentOrigin: string | null;
+  close(): Promise<void>;
+}
+
+const DEFAULT_POLL_MS = 10_000;
+const EMULATOR_POLL_MS = 1_000;
+
+export async function openSession(flags: BuildFlags, context: CliContext, root: string): Promise<Session> {
+  const { readProjectEnv } = await import('../api/dotenv.js');
+  const env = await readProjectEnv(root, context.env);
+  const pollIntervalMs = resolvePollInterval(flags, env);
+  if (flags.emulator) return openEmulatorSession(pollIntervalMs ?? EMULATOR_POLL_MS);
+  const { readCredentials, resolveBaseUrl } = await import('../api/credentials.js');
+  const baseUrl = resolveBaseUrl(flags.baseUrl, env);
+  const credentials = flags.dryRun ? null : readCredentials(env);
+  let connection: Promise<ApiConnection> | undefined;
+  return {
+    pollIntervalMs: pollIntervalMs ?? DEFAULT_POLL_MS,
+    target: baseUrl,
+    persistentOrigin: new URL(baseUrl).origin,
+    connect(onEvent) {
+      if (!credentials) throw new Error('a dry run never connects');
+      connection ??= import('../api/client.js').then(({ createApiClient }) => ({
+        api: createApiClient({ baseUrl, credentials, onEvent }),
+        origin: new URL(baseUrl).origin,
+        ephemeral: false,
+      }));
+      return connection;
+    },
+    async close() {
+      if (connection) await (await connection).api.close();
+    },
+  };
+}
+
+async function openEmulatorSession(pollIntervalMs: number): Promise<Session> {
+  // Started on first use: a build with nothing to do should not pay for a server it never calls.
+  let emulator: Promise<import('../emulator/index.js').Emulator> | undefined;
+  let connection: Promise<ApiConnection> | undefined;
+  return {
+    pollIntervalMs,
+    target: 'the embedded emulator',
+    persistentOrigin: null,
+    connect(onEvent) {
+      emulator ??= import('../emulator/index.js').then(({ startEmulator }) => startEmulator({ port: 0 }));
+      connection ??= Promise.all([emulator, import('../api/client.js')]).then(([running, { createApiClient }]) => ({
+        api: createApiClient({ baseUrl: running.url, credentials: { accessKey: running.accessKey, secretKey: running.secretKey }, onEvent }),
+        origin: running.origin,
+        ephemeral: true,
+      }));
+      return connection;
+    },
+    async close() {
+      if (connection) await (await connection).api.close();
+      if (emulator) await (await emulator).close();
+    },
+  };
+}
+
+function resolvePollInterval(flags: BuildFlags, env: Readonly<Record<string, string | undefined>>): number | undefined {
+  if (flags.pollIntervalMs !== undefined) return flags.pollIntervalMs;
+  const fromEnv = env.BACH_POLL_INTERVAL;
+  if (fromEnv === undefined || fromEnv.trim() === '') return undefined;
+  return Math.round(parseNumber('BACH_POLL_INTERVAL', fromEnv, { min: 0.001 }) * 1000);
+}

@@ -1,0 +1,174 @@
+import pLimit from 'p-limit';
+import type { BachApi } from '../api/types.js';
+import { removeLockEntries } from '../lock/update-lockfile.js';
+import type { Manifest } from '../manifest/types.js';
+import { imagesOf } from '../plan/create-plan.js';
+import type { InputDigests } from '../plan/fingerprint.js';
+import type { Plan, ShotPlan } from '../plan/types.js';
+import type { HashCache } from '../state/hash-cache.js';
+import type { Journal, JournalEntry } from '../state/journal.js';
+import type { StatePaths } from '../state/paths.js';
+import type { UploadRecords } from '../state/upload-records.js';
+import type { Clock } from '../util/clock.js';
+import { collectOrphan } from './collect-orphan.js';
+import type { Emit, RunReport } from './events.js';
+import type { LockWriter } from './lock-writer.js';
+import { renderShot, resumeShot } from './render-shot.js';
+import { restoreShot } from './restore-shot.js';
+import { createEmptyReport, failShot, markInDoubt, type RunContext } from './run-context.js';
+import { uploadImages, type ImageToUpload } from './upload-images.js';
+
+// The executor: carries out a plan. Uploads run in the background while shots that need no upload
+// start at once; every shot — restore, resume, render, collect — runs under one bounded concurrency
+// (a slot covers submit → poll → download). It emits events and returns a report; it never prints.
+//
+// Ctrl-C (`interrupt`): nothing new is submitted, polls and downloads stop at once (their tasks stay
+// in the journal and resume next build), and create requests already on the wire get `createGraceMs`
+// to return their task id before they are aborted too.
+
+export interface ExecuteOptions {
+  plan: Plan;
+  manifest: Manifest;
+  digests: InputDigests;
+  api: BachApi;
+  /** API origin: upload records are kept per server. */
+  origin: string;
+  paths: StatePaths;
+  journal: Journal;
+  /** The journal as read before planning. */
+  journalEntries: readonly JournalEntry[];
+  lockWriter: LockWriter;
+  hashCache: HashCache;
+  uploadRecords: UploadRecords;
+  concurrency: number;
+  retries: number;
+  pollIntervalMs: number;
+  allowRerender: boolean;
+  createGraceMs?: number;
+  maxBatchBytes?: number;
+  interrupt: AbortSignal;
+  clock: Clock;
+  emit: Emit;
+  isCurrent?: (shotId: string, fingerprint: string) => boolean;
+}
+
+export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
+  const started = options.clock.now();
+  const { plan, interrupt } = options;
+  const hard = new AbortController();
+  const onInterrupt = () => {
+    options.emit({ type: 'run:interrupted', waitingFor: 0 });
+    setTimeout(() => hard.abort(interrupt.reason), options.createGraceMs ?? 3_000).unref();
+  };
+  if (interrupt.aborted) onInterrupt();
+  else interrupt.addEventListener('abort', onInterrupt, { once: true });
+
+  const renders = plan.shots.filter((s) => s.source === 'render');
+  const images = uploadImages({
+    api: options.api,
+    root: options.manifest.root,
+    origin: options.origin,
+    records: options.uploadRecords,
+    images: imagesNeeded(renders, options.digests),
+    signal: interrupt,
+    emit: options.emit,
+    ...(options.maxBatchBytes ? { maxBatchBytes: options.maxBatchBytes } : {}),
+  });
+  const context: RunContext = {
+    api: options.api,
+    manifest: options.manifest,
+    digests: options.digests,
+    paths: options.paths,
+    journal: options.journal,
+    lockWriter: options.lockWriter,
+    hashCache: options.hashCache,
+    images,
+    options: { retries: options.retries, pollIntervalMs: options.pollIntervalMs, allowRerender: options.allowRerender },
+    interrupt,
+    hardStop: hard.signal,
+    clock: options.clock,
+    emit: options.emit,
+    isCurrent: options.isCurrent ?? (() => true),
+    report: createEmptyReport(),
+    stop: { reason: null },
+  };
+  const report = context.report;
+
+  if (plan.removed.length > 0) {
+    await options.lockWriter.update((lock) => removeLockEntries(lock, plan.removed.map((r) => r.id)));
+    report.removed = plan.removed.map((r) => r.id);
+  }
+  const { resume, orphans, inDoubt } = sortJournal(plan, options.journalEntries, options.journal, options.emit);
+
+  const limit = pLimit(Math.max(1, options.concurrency));
+  const guard = (shotId: string, work: () => Promise<void>) =>
+    work().catch((error: unknown) => {
+      failShot(context, { id: shotId, message: `shot ${shotId}: ${error instanceof Error ? error.message : String(error)}` });
+    });
+  const jobs: Promise<void>[] = [];
+  for (const entry of orphans) jobs.push(limit(() => guard(entry.shotId, () => (interrupt.aborted ? Promise.resolve() : collectOrphan(context, entry)))));
+  for (const shot of plan.shots) {
+    if (shot.kind === 'unchanged') report.unchanged += 1;
+    else if (shot.kind === 'skipped') report.skipped += 1;
+    else if (shot.source === 'in-flight') {
+      const entry = resume.get(shot.fingerprint)!;
+      jobs.push(limit(() => guard(shot.shot.id, () => (interrupt.aborted ? Promise.resolve() : resumeShot(context, shot, entry)))));
+    } else if (shot.source === 'cache') {
+      jobs.push(limit(() => guard(shot.shot.id, () => (interrupt.aborted ? Promise.resolve() : restoreShot(context, shot)))));
+    } else if (shot.source === 'render') {
+      if (inDoubt.has(shot.fingerprint)) markInDoubt(context, shot.shot.id);
+      // Wait for this shot's images outside the limit, so that shots needing no upload are not
+      // queued behind ones that do.
+      const ready = Promise.allSettled(imagesOf(shot.shot).filter((r) => r.kind === 'file').map((r) => images.urlFor(options.digests.get(r.path)!)));
+      jobs.push(ready.then(() => limit(() => guard(shot.shot.id, () => renderShot(context, shot)))));
+    }
+  }
+  await Promise.all(jobs);
+  await images.done;
+  await options.lockWriter.flush();
+  interrupt.removeEventListener('abort', onInterrupt);
+  report.interrupted = interrupt.aborted;
+  report.wallMs = options.clock.now() - started;
+  options.emit({ type: 'run:summary', report });
+  return report;
+}
+
+function imagesNeeded(renders: readonly ShotPlan[], digests: InputDigests): ImageToUpload[] {
+  const needed = new Map<string, ImageToUpload>();
+  for (const plan of renders) {
+    for (const ref of imagesOf(plan.shot)) {
+      if (ref.kind !== 'file') continue;
+      const sha256 = digests.get(ref.path)!;
+      if (!needed.has(sha256)) needed.set(sha256, { sha256, path: ref.path });
+    }
+  }
+  return [...needed.values()];
+}
+
+/**
+ * Sorts the journal read at start: accepted tasks a planned shot resumes; accepted tasks no shot
+ * wants any more (collected into the cache only); submissions whose outcome was never known
+ * (their shots are reported as possibly billed twice when submitted again).
+ */
+function sortJournal(plan: Plan, entries: readonly JournalEntry[], journal: Journal, emit: Emit) {
+  const resumeWanted = new Set(plan.shots.filter((s) => s.source === 'in-flight').map((s) => s.fingerprint));
+  const planned = new Set(plan.shots.map((s) => s.fingerprint));
+  const resume = new Map<string, JournalEntry>();
+  const orphans: JournalEntry[] = [];
+  const inDoubt = new Set<string>();
+  for (const entry of entries) {
+    if (entry.state === 'submitting') {
+      inDoubt.add(entry.fingerprint);
+      journal.remove(entry);
+      if (!planned.has(entry.fingerprint)) {
+        emit({ type: 'notice', level: 'warn', message: `an earlier build was stopped while submitting ${entry.shotId}: that request may have been billed` });
+      }
+    } else if (entry.state === 'accepted') {
+      if (resumeWanted.has(entry.fingerprint) && !resume.has(entry.fingerprint)) resume.set(entry.fingerprint, entry);
+      else orphans.push(entry);
+    } else if (entry.state === 'expired' && !planned.has(entry.fingerprint)) {
+      journal.remove(entry);
+    }
+  }
+  return { resume, orphans, inDoubt };
+}

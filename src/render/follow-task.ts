@@ -1,0 +1,87 @@
+import { ApiError, isAbortError } from '../api/errors.js';
+import { describeApiError } from '../api/messages.js';
+import type { JournalEntry } from '../state/journal.js';
+import type { CacheRecord } from '../state/result-cache.js';
+import { collectResult, InvalidResultError } from './collect-result.js';
+import { placeAndLock, type PlaceTarget } from './place-result.js';
+import { pollUntilDone } from './poll-task.js';
+import type { RunContext } from './run-context.js';
+
+// From an accepted task to a placed, locked video: poll → download into the cache → drop the journal
+// entry (the result is safe now) → place the output and lock it, unless the shot has moved on (then
+// the result stays in the cache: it was paid for, and undoing the edit will cost nothing).
+//
+// The journal entry is kept whenever the task may still deliver: Ctrl-C, lost contact while polling,
+// a failed download. The next build resumes it instead of paying again.
+
+export type FollowOutcome =
+  | { kind: 'done'; record: CacheRecord; placed: boolean }
+  | { kind: 'interrupted' }
+  | { kind: 'task-failed'; message: string }
+  | { kind: 'expired'; message: string }
+  | { kind: 'error'; message: string };
+
+export async function followTask(context: RunContext, entry: JournalEntry, target: PlaceTarget & { place: boolean }): Promise<FollowOutcome> {
+  const { api, interrupt, emit } = context;
+  const taskId = entry.taskId!;
+  const shot = target.shotId;
+  let state;
+  try {
+    state = await pollUntilDone(api, entry.mode, taskId, {
+      intervalMs: context.options.pollIntervalMs,
+      signal: interrupt,
+      clock: context.clock,
+      onStatus: (s) => {
+        if (target.place && (s.status === 'TASK_PENDING' || s.status === 'TASK_PROCESSING')) {
+          emit({ type: 'shot:status', id: shot, status: s.status === 'TASK_PENDING' ? 'pending' : 'processing', taskId });
+        }
+      },
+    });
+  } catch (error) {
+    if (interrupt.aborted || isAbortError(error)) return { kind: 'interrupted' };
+    if (error instanceof ApiError && error.code === 1200) {
+      context.journal.remove(entry);
+      return { kind: 'error', message: `task ${taskId} no longer exists on the server (it was accepted earlier); the next build submits the shot again` };
+    }
+    return { kind: 'error', message: `lost contact while following task ${taskId}: ${describeApiError(error)}; it is recorded and the next build resumes it` };
+  }
+  if (state.status === 'TASK_FAILED') return { kind: 'task-failed', message: state.message ?? 'no reason given' };
+  if (!state.videoUrl) return { kind: 'error', message: `task ${taskId} succeeded without a video URL` };
+
+  if (target.place) emit({ type: 'shot:status', id: shot, status: 'downloading', taskId });
+  const collect = (videoUrl: string) =>
+    collectResult({ api, cacheDir: context.paths.cache, videoUrl, fingerprint: entry.fingerprint, mode: entry.mode, request: entry.request, seed: entry.seed, taskId, signal: interrupt });
+  let record: CacheRecord;
+  try {
+    record = await collect(state.videoUrl).catch(async (error: unknown) => {
+      // An expired result URL: ask the task again, in case the server hands out a fresh link.
+      if (!(error instanceof ApiError && error.gone)) throw error;
+      const fresh = await api.getTask(entry.mode, taskId, { signal: interrupt });
+      if (!fresh.videoUrl) throw error;
+      return collect(fresh.videoUrl);
+    });
+  } catch (error) {
+    if (interrupt.aborted || isAbortError(error)) return { kind: 'interrupted' };
+    if (error instanceof ApiError && error.gone) {
+      context.journal.recordExpired(entry);
+      return {
+        kind: 'expired',
+        message: `the result of task ${taskId} expired before it could be downloaded: it was paid for and is lost; --allow-rerender renders it again (costs ${secondsOf(entry)} s)`,
+      };
+    }
+    if (error instanceof InvalidResultError) {
+      context.journal.remove(entry);
+      return { kind: 'error', message: `${error.message}; the next build submits the shot again` };
+    }
+    return { kind: 'error', message: `download of task ${taskId} failed: ${describeApiError(error)}; it is recorded and the next build resumes it` };
+  }
+  context.journal.remove(entry);
+  if (!target.place || !context.isCurrent(shot, entry.fingerprint)) return { kind: 'done', record, placed: false };
+  await placeAndLock(context, target, record);
+  return { kind: 'done', record, placed: true };
+}
+
+function secondsOf(entry: JournalEntry): number {
+  const duration = entry.request.duration;
+  return typeof duration === 'number' ? duration : 0;
+}

@@ -1,0 +1,131 @@
+import { stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import pLimit from 'p-limit';
+import { describeApiError } from '../api/messages.js';
+import type { BachApi, UploadFile } from '../api/types.js';
+import type { UploadRecords } from '../state/upload-records.js';
+import { createBatches } from './batches.js';
+import type { Emit } from './events.js';
+
+// Every distinct local image (by content) that the renders need, uploaded once: a URL remembered in
+// `.bach/uploads.json` is checked with a HEAD and reused while the server still has it; the rest go
+// up in batches (≤ 300 images, ≤ a byte cap), streamed from disk. Shots wait only for their own
+// images: `urlFor(sha256)` settles as soon as that image's batch has been answered. A per-image
+// failure rejects just that image, so only the shots that need it fail.
+
+export interface ImageToUpload {
+  sha256: string;
+  /** Root-relative path holding these bytes. */
+  path: string;
+}
+
+export interface UploadImagesOptions {
+  api: BachApi;
+  root: string;
+  origin: string;
+  records: UploadRecords;
+  images: readonly ImageToUpload[];
+  signal: AbortSignal;
+  emit: Emit;
+  maxBatchBytes?: number;
+}
+
+export class UploadFailure extends Error {
+  constructor(readonly path: string, message: string) {
+    super(`${path}: upload failed: ${message}`);
+    this.name = 'UploadFailure';
+  }
+}
+
+export interface ImageUrls {
+  urlFor(sha256: string): Promise<string>;
+  /** Resolves when every upload has been answered (or failed). */
+  done: Promise<void>;
+}
+
+export function uploadImages(options: UploadImagesOptions): ImageUrls {
+  const settlers = new Map<string, { resolve(url: string): void; reject(error: Error): void; promise: Promise<string> }>();
+  for (const image of options.images) {
+    if (settlers.has(image.sha256)) continue;
+    let resolve!: (url: string) => void;
+    let reject!: (error: Error) => void;
+    const promise = new Promise<string>((res, rej) => ((resolve = res), (reject = rej)));
+    promise.catch(() => {}); // observed by the shots that need it; none may need a failed image
+    settlers.set(image.sha256, { resolve, reject, promise });
+  }
+  const done = run(options, settlers).catch((error: unknown) => {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    for (const settler of settlers.values()) settler.reject(failure);
+  });
+  return {
+    urlFor(sha256) {
+      const settler = settlers.get(sha256);
+      return settler ? settler.promise : Promise.reject(new Error(`image ${sha256} was not planned for upload`));
+    },
+    done,
+  };
+}
+
+type Settlers = Map<string, { resolve(url: string): void; reject(error: Error): void }>;
+
+async function run(options: UploadImagesOptions, settlers: Settlers): Promise<void> {
+  const { api, origin, records, signal } = options;
+  const unique = [...new Map(options.images.map((image) => [image.sha256, image])).values()];
+  const known = records.urlsFor(origin);
+  const limit = pLimit(8);
+  const pending: (ImageToUpload & { size: number })[] = [];
+  await Promise.all(
+    unique.map((image) =>
+      limit(async () => {
+        const url = known.get(image.sha256);
+        if (url && (await api.checkUrl(url, { signal })) === 'ok') {
+          settlers.get(image.sha256)!.resolve(url);
+          return;
+        }
+        if (url) records.forget(origin, image.sha256);
+        const { size } = await stat(join(options.root, image.path));
+        pending.push({ ...image, size });
+      }),
+    ),
+  );
+  if (pending.length === 0) return;
+  pending.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const batches = createBatches(pending, options.maxBatchBytes ? { maxBytes: options.maxBatchBytes } : {});
+  options.emit({ type: 'upload:start', images: pending.length, batches: batches.length, bytes: sum(pending) });
+  for (const [index, batch] of batches.entries()) {
+    signal.throwIfAborted();
+    const files: UploadFile[] = batch.map((image) => ({
+      path: join(options.root, image.path),
+      // Content-addressed names: unique within a batch, and no local folder names leave the machine.
+      name: `${image.sha256.slice(0, 16)}${extname(image.path).toLowerCase()}`,
+      size: image.size,
+    }));
+    let failed = 0;
+    try {
+      const result = await api.uploadFiles(files, { signal });
+      for (const answer of result.images) {
+        const image = batch[answer.index];
+        if (!image) continue;
+        if (answer.ok) {
+          records.set(origin, image.sha256, answer.url);
+          settlers.get(image.sha256)!.resolve(answer.url);
+        } else {
+          failed += 1;
+          settlers.get(image.sha256)!.reject(new UploadFailure(image.path, answer.message));
+        }
+      }
+      for (const image of batch) settlers.get(image.sha256)!.reject(new UploadFailure(image.path, 'the server did not report this image'));
+    } catch (error) {
+      if (signal.aborted) throw error;
+      failed = batch.length;
+      const message = describeApiError(error);
+      for (const image of batch) settlers.get(image.sha256)!.reject(new UploadFailure(image.path, message));
+    }
+    await records.write();
+    options.emit({ type: 'upload:batch', index: index + 1, batches: batches.length, images: batch.length, bytes: sum(batch), failed });
+  }
+}
+
+function sum(images: readonly { size: number }[]): number {
+  return images.reduce((total, image) => total + image.size, 0);
+}

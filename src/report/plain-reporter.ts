@@ -1,0 +1,76 @@
+import type { Output } from '../cli/context.js';
+import { formatPlan } from '../plan/format-plan.js';
+import type { Plan } from '../plan/types.js';
+import type { Palette } from './colors.js';
+import { formatSummary, seconds } from './format-summary.js';
+import type { Reporter, ReporterEvent } from './reporter.js';
+
+// One line per thing that happened, prefixed with the time since start — readable in CI logs and
+// when piped. A shot's status is printed only when it changes (polls repeat it).
+
+export function createPlainReporter(out: Output, err: Output, palette: Palette, now: () => number = Date.now): Reporter {
+  const started = now();
+  const lastStatus = new Map<string, string>();
+  const line = (text: string) => out.write(`${palette.dim(`[${seconds(now() - started).padStart(6)}]`)} ${text}\n`);
+  return {
+    plan(plan: Plan, label: string) {
+      out.write(`${palette.bold(label)}\n${formatPlan(plan, palette)}`);
+    },
+    event(event: ReporterEvent) {
+      switch (event.type) {
+        case 'upload:start':
+          line(`uploading ${event.images} image${event.images === 1 ? '' : 's'} (${megabytes(event.bytes)}) in ${event.batches} batch${event.batches === 1 ? '' : 'es'}`);
+          break;
+        case 'upload:batch':
+          line(`upload batch ${event.index}/${event.batches}: ${event.images - event.failed} uploaded${event.failed ? palette.red(`, ${event.failed} failed`) : ''}`);
+          break;
+        case 'shot:status': {
+          const text = event.taskId ? `${event.status} (task ${event.taskId})` : event.status;
+          if (lastStatus.get(event.id) === text || event.status === 'uploading') break;
+          lastStatus.set(event.id, text);
+          line(`${event.id}: ${text}`);
+          break;
+        }
+        case 'shot:done':
+          line(`${event.id}: ${palette.green(event.how === 'restored' ? 'restored from cache' : 'done')} → ${event.output}`);
+          break;
+        case 'shot:failed':
+          line(`${event.id}: ${palette.red(event.willRetry ? 'failed, submitting again' : 'failed')}: ${event.message}`);
+          break;
+        case 'shot:collected':
+          line(`${event.id}: task ${event.taskId} collected (${event.note})`);
+          break;
+        case 'notice':
+          line(event.level === 'warn' ? palette.yellow(event.message) : event.message);
+          break;
+        case 'run:interrupted':
+          line(palette.yellow('interrupted: no new submissions; recording what is in flight'));
+          break;
+        case 'run:summary':
+          out.write(`\n${formatSummary(event.report, palette)}`);
+          break;
+        case 'api:rate-limited':
+          line(palette.dim(`rate limited by the API (${event.request}); slowing down, next try in ${seconds(event.delayMs)}`));
+          break;
+        case 'api:in-doubt':
+          line(palette.yellow(`a create request got no answer (${event.reason}); sending it once more — it may be billed twice`));
+          break;
+        case 'api:retry':
+          line(palette.dim(`${event.request} attempt ${event.attempt} failed (${event.reason}); retrying in ${seconds(event.delayMs)}`));
+          break;
+        case 'run:plan':
+          break;
+      }
+    },
+    message(level, text) {
+      if (level === 'error') err.write(`${palette.red('error:')} ${text}\n`);
+      else if (level === 'warn') err.write(`${palette.yellow('warning:')} ${text}\n`);
+      else out.write(`${text}\n`);
+    },
+    async close() {},
+  };
+}
+
+export function megabytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
