@@ -1,0 +1,128 @@
+import { readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseMp4 } from '../../src/video/index.js';
+import { runCli } from '../helpers/cli.js';
+import { useEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { makePng } from '../helpers/images.js';
+import { testdir, type Tree } from '../helpers/testdir.js';
+
+// The main job, end to end: the built CLI as a child process against a real emulator on 127.0.0.1,
+// with the emulator's own counters as the witness of what was submitted and uploaded.
+
+const STORY = `version: 1
+defaults:
+  resolution: 720p
+subjects:
+  hero:
+    images: [refs/front.png, refs/side.png]
+shots:
+  - id: opening
+    mode: text-to-video
+    prompt: A sunset over the ocean
+    seed: 42
+  - id: wake
+    mode: image-to-video
+    image: frames/hero.png
+    prompt: She opens her eyes
+    duration: 2
+    seed: 7
+  - id: castle
+    mode: multi-image-to-video
+    images: [frames/castle.png]
+    subject: hero
+    prompt: The hero walks to the castle
+    duration: 3
+    aspect_ratio: "9:16"
+`;
+
+function storyTree(): Tree {
+  return {
+    'bach.yaml': STORY,
+    'frames/hero.png': makePng(1),
+    'frames/castle.png': makePng(2),
+    'refs/front.png': makePng(3),
+    'refs/side.png': makePng(4),
+  };
+}
+
+function build(root: string, emulator: TestEmulator, ...args: string[]) {
+  return runCli(['build', ...args], {
+    cwd: root,
+    env: { BACH_BASE_URL: emulator.url, BACH_ACCESS_KEY: emulator.accessKey, BACH_SECRET_KEY: emulator.secretKey, BACH_POLL_INTERVAL: '0.02' },
+  });
+}
+
+describe('bach-render build against the emulator', () => {
+  it('renders every shot, then does nothing, then only what changed — and undo costs nothing', async () => {
+    const emulator = await useEmulator({ processingMs: 30 });
+    const root = await testdir(storyTree());
+
+    const first = await build(root, emulator);
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    expect(emulator.stats().submissions.total).toBe(3);
+    const expected: Record<string, [number, number, number]> = { opening: [1280, 720, 6], wake: [1280, 720, 2], castle: [720, 1280, 3] };
+    for (const [id, [width, height, seconds]] of Object.entries(expected)) {
+      const info = parseMp4(readFileSync(join(root, 'renders', `${id}.mp4`)));
+      expect({ width: info.width, height: info.height, fps: info.fps, seconds: info.durationSeconds }).toEqual({ width, height, fps: 24, seconds });
+    }
+    const lock = readFileSync(join(root, 'bach.lock'), 'utf8');
+    expect(Object.keys(JSON.parse(lock).shots)).toEqual(['castle', 'opening', 'wake']);
+
+    const second = await build(root, emulator);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('No changes');
+    expect(emulator.stats().submissions.total).toBe(3);
+    expect(emulator.stats().uploads.images).toBe(4);
+    expect(readFileSync(join(root, 'bach.lock'), 'utf8')).toBe(lock);
+
+    writeFileSync(join(root, 'bach.yaml'), STORY.replace('She opens her eyes', 'She smiles'));
+    const edited = await build(root, emulator);
+    expect(edited.code, edited.stderr).toBe(0);
+    expect(edited.stdout).toMatch(/~ wake\s+prompt changed\s+2 s/);
+    expect(emulator.stats().submissions.total).toBe(4);
+    expect(emulator.stats().tasks.at(-1)!.mode).toBe('image2video');
+    const editedVideo = readFileSync(join(root, 'renders/wake.mp4'));
+
+    writeFileSync(join(root, 'bach.yaml'), STORY);
+    const reverted = await build(root, emulator);
+    expect(reverted.code).toBe(0);
+    expect(reverted.stdout).toContain('from cache, no cost');
+    expect(emulator.stats().submissions.total).toBe(4);
+    expect(readFileSync(join(root, 'renders/wake.mp4')).equals(editedVideo)).toBe(false);
+    expect(readFileSync(join(root, 'bach.lock'), 'utf8')).toBe(lock);
+
+    rmSync(join(root, 'renders/opening.mp4'));
+    const restored = await build(root, emulator);
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toMatch(/< opening\s+renders\/opening.mp4 is missing \(restore from cache\)/);
+    expect(emulator.stats().submissions.total).toBe(4);
+    expect(statSync(join(root, 'renders/opening.mp4')).size).toBeGreaterThan(0);
+  });
+
+  it('uploads 350 distinct images in exactly two batches, an image shared by 3 shots once, and nothing on a second build', async () => {
+    const emulator = await useEmulator({ processingMs: 10 });
+    const tree: Tree = { 'frames/shared.png': makePng(100_000) };
+    const shots: string[] = [];
+    for (let i = 0; i < 350; i++) tree[`frames/f${i}.png`] = makePng(i);
+    // 50 multi-image shots of 7 distinct images each cover all 350; three shots share one more image.
+    for (let s = 0; s < 50; s++) {
+      const images = Array.from({ length: 7 }, (_, k) => `frames/f${s * 7 + k}.png`);
+      shots.push(`  - { id: m${s}, mode: multi-image-to-video, prompt: p${s}, duration: 1, seed: ${s}, images: [${images.join(', ')}] }`);
+    }
+    for (let s = 0; s < 3; s++) shots.push(`  - { id: s${s}, mode: image-to-video, image: frames/shared.png, duration: 1, seed: ${s} }`);
+    tree['bach.yaml'] = `version: 1\ndefaults: { resolution: 720p }\nshots:\n${shots.join('\n')}\n`;
+    const root = await testdir(tree);
+
+    const first = await build(root, emulator, '--concurrency', '16');
+    expect(first.code, first.stderr + first.stdout.slice(-2000)).toBe(0);
+    expect(emulator.stats().uploads).toMatchObject({ batches: 2, images: 351 });
+    expect(emulator.stats().submissions.total).toBe(53);
+    expect(readdirSync(join(root, 'renders'))).toHaveLength(53);
+
+    const second = await build(root, emulator);
+    expect(second.code).toBe(0);
+    expect(emulator.stats().uploads).toMatchObject({ batches: 2, images: 351 });
+    expect(emulator.stats().submissions.total).toBe(53);
+  });
+});
