@@ -1,6 +1,6 @@
 // The resolved manifest: what every later stage (plan, render, watch) consumes.
 // `ManifestInput` (what the user writes) is generated from schemas/bach.schema.json into
-// types.generated.ts; this file is the decided form, with every default applied.
+// input-types.generated.ts; this file is the decided form, with every default applied.
 
 export type Mode = 'text-to-video' | 'image-to-video' | 'multi-image-to-video';
 export type Resolution = '720p' | '1080p';

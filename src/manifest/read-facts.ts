@@ -1,0 +1,117 @@
+import { closeSync, lstatSync, openSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { LIMITS } from '../api/capabilities.js';
+import { IMAGE_HEAD_BYTES, decodePromptText, detectImageFormat, type FileFacts, type OutputFacts } from './file-facts.js';
+import type { FileUse } from './file-refs.js';
+
+// Shell: gathers the facts the rules judge, for every referenced local file.
+//
+// Per file: one lstat; a realpath only for a symbolic link (each folder is resolved once, so a
+// symlinked folder is caught without a realpath per file); then the first bytes of an image (its
+// magic bytes — never the whole file) or the text of a prompt file. Files refused anyway (missing,
+// outside the root, too large) are not opened.
+//
+// NOTE: synchronous system calls, on purpose. For 1,000 images on a local disk they measured 40 ms
+// cold against 150 ms for the same steps run concurrently (fs callbacks or fs/promises, 32 in
+// flight): each call costs a few microseconds, and the thread-pool round trip of an async call costs
+// more than the call. The files are taken in chunks with a turn of the event loop between them, so
+// a watching process stays responsive. On a network file system concurrency could win again; the
+// per-file step (`readOneFile`) is the only thing to change then.
+
+const CHUNK = 200;
+const MISSING: FileFacts = { exists: false, isFile: false, insideRoot: true, size: 0 };
+
+export async function readFileFacts(root: string, files: ReadonlyMap<string, ReadonlySet<FileUse>>): Promise<Map<string, FileFacts>> {
+  const rootReal = realpathSync(root);
+  const folders = new Map<string, string | undefined>();
+  const realFolder = (folder: string) => {
+    if (!folders.has(folder)) folders.set(folder, realpathOrUndefined(join(root, folder)));
+    return folders.get(folder);
+  };
+  const out = new Map<string, FileFacts>();
+  let done = 0;
+  for (const [path, uses] of files) {
+    out.set(path, readOneFile(root, rootReal, path, uses, realFolder));
+    if (++done % CHUNK === 0) await nextTurn();
+  }
+  return out;
+}
+
+export async function readOutputFacts(root: string, output: string): Promise<OutputFacts> {
+  try {
+    const [stats, rootReal, real] = await Promise.all([stat(join(root, output)), realpath(root), realpath(join(root, output))]);
+    return { exists: true, isDirectory: stats.isDirectory(), insideRoot: isInside(rootReal, real) };
+  } catch (error) {
+    if (isMissing(error)) return { exists: false, isDirectory: false, insideRoot: true };
+    throw error;
+  }
+}
+
+function readOneFile(
+  root: string,
+  rootReal: string,
+  path: string,
+  uses: ReadonlySet<FileUse>,
+  realFolder: (folder: string) => string | undefined,
+): FileFacts {
+  const absolute = join(root, path);
+  let stats: Stats;
+  let real: string | undefined;
+  try {
+    stats = lstatSync(absolute);
+    if (stats.isSymbolicLink()) {
+      stats = statSync(absolute);
+      real = realpathSync(absolute);
+    } else {
+      const folder = realFolder(dirname(path));
+      real = folder === undefined ? undefined : join(folder, basename(path));
+    }
+  } catch (error) {
+    if (isMissing(error)) return MISSING;
+    throw error;
+  }
+  const facts: FileFacts = {
+    exists: true,
+    isFile: stats.isFile(),
+    insideRoot: real !== undefined && isInside(rootReal, real),
+    size: stats.size,
+  };
+  if (!facts.isFile || !facts.insideRoot || facts.size > LIMITS.uploadImageBytes) return facts;
+  try {
+    if (uses.has('image')) facts.imageFormat = detectImageFormat(readHead(absolute));
+    if (uses.has('prompt')) facts.promptText = decodePromptText(readFileSync(absolute));
+  } catch (error) {
+    facts.unreadable = (error as NodeJS.ErrnoException).code ?? 'error';
+  }
+  return facts;
+}
+
+function readHead(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const head = new Uint8Array(IMAGE_HEAD_BYTES);
+    return head.subarray(0, readSync(fd, head, 0, IMAGE_HEAD_BYTES, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function realpathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function isInside(rootReal: string, real: string): boolean {
+  const rel = relative(rootReal, real);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP';
+}

@@ -1,0 +1,192 @@
+import { LIMITS, MODES } from '../api/capabilities.js';
+import type { FileFacts, OutputFacts } from './file-facts.js';
+import type { FileReference } from './file-refs.js';
+import { classifyReference } from './file-refs.js';
+import { asRecord, asString, looseShots, looseSubjects } from './loose.js';
+import type { ManifestProblem } from './diagnostics.js';
+import type { Mode } from './types.js';
+import { formatInstancePath, type Locate } from './source-span.js';
+import { describeChoices, suggestClosest } from './suggest.js';
+
+// Stage 3 (pure): what the schema cannot say — rules across fields, values inherited from
+// `defaults:`, and the facts the shell gathered about local files. Each rule is a small function
+// that reports problems; every rule runs, so all problems are reported at once. The rules run even
+// when the schema found problems (so a typo does not hide a missing file): they read the manifest
+// loosely and skip values of the wrong shape, which the schema has reported already.
+
+export interface RuleContext {
+  /** The parsed manifest, valid or not. */
+  manifest: unknown;
+  references: readonly FileReference[];
+  facts: (path: string) => FileFacts;
+  outputFacts: OutputFacts;
+  locate: Locate;
+  report: (problem: ManifestProblem & { severity?: 'error' | 'warning' }) => void;
+}
+
+type Rule = (context: RuleContext) => void;
+
+export const RULES: readonly Rule[] = [
+  checkUniqueIds,
+  checkSubjectsDefined,
+  checkSubjectsUsed,
+  checkSubjectNames,
+  checkEffectiveDurations,
+  checkReferences,
+  checkOutput,
+];
+
+export function checkRules(context: Omit<RuleContext, 'report'>): Array<ManifestProblem & { severity: 'error' | 'warning' }> {
+  const problems: Array<ManifestProblem & { severity: 'error' | 'warning' }> = [];
+  const report: RuleContext['report'] = (problem) => problems.push({ ...problem, severity: problem.severity ?? 'error' });
+  for (const rule of RULES) rule({ ...context, report });
+  return problems;
+}
+
+function checkUniqueIds({ manifest, locate, report }: RuleContext): void {
+  const first = new Map<string, number>();
+  looseShots(manifest).forEach((shot, index) => {
+    const id = asString(shot.id);
+    if (id === undefined) return;
+    const earlier = first.get(id);
+    if (earlier === undefined) {
+      first.set(id, index);
+      return;
+    }
+    const line = locate(['shots', earlier, 'id']).line;
+    report({
+      code: 'duplicate-id',
+      path: ['shots', index, 'id'],
+      at: 'value',
+      message: `shots[${index}].id: "${id}" is already the id of shots[${earlier}] (line ${line}); ids must be unique`,
+    });
+  });
+}
+
+function checkSubjectsDefined({ manifest, report }: RuleContext): void {
+  const subjects = asRecord(asRecord(manifest)?.subjects) ?? {};
+  const keys = Object.keys(subjects);
+  looseShots(manifest).forEach((shot, index) => {
+    const subject = asString(shot.subject);
+    if (shot.mode !== 'multi-image-to-video' || subject === undefined || subject === '') return;
+    if (Object.hasOwn(subjects, subject)) return;
+    const suggestion = suggestClosest(subject, keys);
+    report({
+      code: 'unknown-subject',
+      path: ['shots', index, 'subject'],
+      at: 'value',
+      message: `shots[${index}].subject: no subject "${subject}" under subjects:${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+      hint: keys.length > 0 ? `Defined subjects: ${keys.join(', ')}.` : 'Define it under `subjects:` at the top level.',
+    });
+  });
+}
+
+function checkSubjectsUsed({ manifest, report }: RuleContext): void {
+  const used = new Set(looseShots(manifest).map((shot) => (shot.mode === 'multi-image-to-video' ? asString(shot.subject) : undefined)));
+  for (const key of Object.keys(asRecord(asRecord(manifest)?.subjects) ?? {})) {
+    if (used.has(key)) continue;
+    report({ severity: 'warning', code: 'unused-subject', path: ['subjects', key], at: 'key', message: `subjects.${key}: no shot uses this subject` });
+  }
+}
+
+function checkSubjectNames({ manifest, report }: RuleContext): void {
+  for (const [key, subject] of looseSubjects(manifest)) {
+    if (subject.name !== undefined) continue; // the schema checks a written name
+    if (key.length > LIMITS.subjectNameChars) {
+      report({
+        code: 'length',
+        path: ['subjects', key],
+        at: 'key',
+        message: `subjects.${key}: the subject's name defaults to its key, which has ${key.length} characters; the API takes at most ${LIMITS.subjectNameChars}`,
+        hint: 'Set `name:` or use a shorter key.',
+      });
+    }
+  }
+}
+
+function checkEffectiveDurations({ manifest, locate, report }: RuleContext): void {
+  const inherited = asRecord(asRecord(manifest)?.defaults)?.duration;
+  // A default no mode allows is the schema's to report, once, at defaults.duration.
+  if (typeof inherited !== 'number' || !Object.values(MODES).some((mode) => mode.durations.includes(inherited))) return;
+  const line = locate(['defaults', 'duration']).line;
+  looseShots(manifest).forEach((shot, index) => {
+    if (shot.duration !== undefined) return; // the schema checks a shot's own duration
+    const mode = asString(shot.mode);
+    if (mode === undefined || !Object.hasOwn(MODES, mode)) return;
+    const allowed = MODES[mode as Mode].durations;
+    if (allowed.includes(inherited)) return;
+    const need = allowed.length === 1 ? `duration ${allowed[0]}` : `a duration of ${describeChoices(allowed)} seconds`;
+    report({
+      code: 'enum',
+      path: ['shots', index],
+      at: 'value',
+      message: `shots[${index}].duration: ${mode} needs ${need}, got ${inherited} (inherited from defaults.duration on line ${line})`,
+      hint: `Set \`duration\` on this shot, or change defaults.duration.`,
+    });
+  });
+}
+
+function checkReferences({ references, facts, report }: RuleContext): void {
+  for (const { path, raw, use, ref } of references) {
+    const name = formatInstancePath(path);
+    if (ref.kind === 'url') continue;
+    if (ref.kind === 'invalid') {
+      report({ code: ref.code, path, at: 'value', message: `${name}: "${raw}" ${ref.reason}` });
+      continue;
+    }
+    const fact = facts(ref.path);
+    const problem = judgeFile(ref.path, use, fact);
+    if (problem) report({ path, at: 'value', code: problem.code, message: `${name}: ${problem.message}`, ...(problem.hint ? { hint: problem.hint } : {}) });
+  }
+}
+
+function judgeFile(path: string, use: 'image' | 'prompt', fact: FileFacts): { code: string; message: string; hint?: string } | undefined {
+  if (!fact.exists) return { code: 'file-missing', message: `file "${path}" does not exist` };
+  if (!fact.isFile) return { code: 'not-a-file', message: `"${path}" is not a regular file` };
+  if (!fact.insideRoot) {
+    return { code: 'outside-root', message: `"${path}" resolves (through a symbolic link) outside the manifest's folder`, hint: 'Copy the file into the project instead of linking to it.' };
+  }
+  if (fact.unreadable !== undefined) return { code: 'file-unreadable', message: `cannot read "${path}" (${fact.unreadable})` };
+  if (fact.size > LIMITS.uploadImageBytes) {
+    return { code: 'file-too-large', message: `"${path}" is ${formatMB(fact.size)}; the limit is ${formatMB(LIMITS.uploadImageBytes)}` };
+  }
+  if (use === 'image') {
+    if (fact.imageFormat === undefined) {
+      return { code: 'not-an-image', message: `"${path}" is not an image (its content is not jpg, png, gif, bmp, webp, svg, ico or tiff)` };
+    }
+    return undefined;
+  }
+  const text = fact.promptText;
+  if (!text || !text.ok) return { code: 'prompt-not-text', message: `"${path}" is not UTF-8 text` };
+  if (text.text.length === 0) return { code: 'length', message: `prompt file "${path}" is empty` };
+  if (text.text.length > LIMITS.promptChars) {
+    return {
+      code: 'length',
+      message: `the prompt in "${path}" has ${text.text.length} characters; at most ${LIMITS.promptChars}`,
+      hint: 'Characters are counted as UTF-16 code units, as the API counts them (an emoji counts 2).',
+    };
+  }
+  return undefined;
+}
+
+function checkOutput({ manifest, outputFacts, report }: RuleContext): void {
+  const output = asString(asRecord(manifest)?.output);
+  if (output === undefined || output === '') return;
+  const ref = classifyReference(output);
+  const outside = ref.kind === 'url' || (ref.kind === 'invalid' && ref.code !== 'not-a-file') || (ref.kind === 'file' && outputFacts.exists && !outputFacts.insideRoot);
+  if (outside) {
+    report({
+      code: 'output-outside-root',
+      path: ['output'],
+      at: 'value',
+      message: `output: "${output}" is not a folder inside the manifest's folder`,
+      hint: 'bach-render writes only beside the manifest: use a relative folder such as `renders`.',
+    });
+  } else if (ref.kind === 'file' && outputFacts.exists && !outputFacts.isDirectory) {
+    report({ code: 'output-not-a-folder', path: ['output'], at: 'value', message: `output: "${output}" exists and is not a folder` });
+  }
+}
+
+function formatMB(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
