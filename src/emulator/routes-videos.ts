@@ -1,0 +1,94 @@
+import type { AspectRatio, Resolution } from '../manifest/types.js';
+import { CREATE_BODY_LIMIT, NOT_A_JSON_OBJECT, parseJsonObject, readBody } from './body.js';
+import { ApiFailure, sendEnvelope } from './envelope.js';
+import { applyFaults, dropConnection, type Exchange } from './exchange.js';
+import { createRequestFingerprint, fingerprintRawBody } from './fingerprint.js';
+import { countFault, countKey } from './stats.js';
+import { createCreateTaskData, createTaskData } from './task-data.js';
+import { listImageUrls, validateCreateBody, type CreateBody, type Endpoint } from './validate-create.js';
+
+// The generation endpoints: create (POST /videos/{mode}) and query (GET /videos/{mode}/{id}, and
+// GET /status/{id} for any mode). A create request goes through, in order:
+//   faults (keyed by the request fingerprint) → JSON object? → parameter rules (1000)
+//   → sensitive words (1001) → plan: duration (1300), resolution (1301) → credits (1302) → task.
+// Tasks belong to the access key that created them: another key gets 404/1200. A query on the
+// mode path of another mode is 404/1200 too; /status/{id} answers for any mode.
+
+export const INJECTED_FAILURE_MESSAGE = 'Video generation failed (emulator fault injection).';
+
+export async function handleCreate(exchange: Exchange): Promise<void> {
+  const { state } = exchange;
+  const endpoint = exchange.params.endpoint as Endpoint;
+  const raw = await readBody(exchange.req, CREATE_BODY_LIMIT);
+  const body = parseJsonObject(raw);
+  const lookupUpload = (url: string) => state.uploads.findByUrl(url)?.sha256;
+  const fingerprint = body ? createRequestFingerprint(endpoint, body, lookupUpload) : fingerprintRawBody(endpoint, raw);
+
+  const decision = await applyFaults(exchange, fingerprint, { create: true, cdn: false });
+  if (!decision) return;
+  if (!body) throw new ApiFailure(1000, NOT_A_JSON_OBJECT);
+  const problem = validateCreateBody(body, endpoint);
+  if (problem !== null) throw new ApiFailure(1000, problem);
+  checkAccount(exchange, body);
+
+  const duration = body.duration as number;
+  state.credits.spent += duration;
+  if (state.credits.remaining !== null) state.credits.remaining -= duration;
+  if (decision.taskFailed) countFault(state.counters, 'taskFailed');
+  const task = state.tasks.create({
+    accessKey: exchange.accessKey,
+    endpoint,
+    fingerprint,
+    faultKey: `${fingerprint}#${decision.occurrence}`,
+    durationSeconds: duration,
+    resolution: body.resolution as Resolution,
+    aspectRatio: (body.aspect_ratio ?? '16:9') as AspectRatio,
+    injectedFailure: decision.taskFailed ? INJECTED_FAILURE_MESSAGE : null,
+    callbackUrl: typeof body.callback_url === 'string' && body.callback_url !== '' ? body.callback_url : null,
+    imageUrls: listImageUrls(body, endpoint),
+  });
+  const submissions = state.counters.submissions;
+  submissions.total += 1;
+  submissions.byMode[endpoint] += 1;
+  countKey(submissions.byFingerprint, fingerprint);
+  state.log(`task ${task.id} created (${endpoint}, ${duration} s, fingerprint ${fingerprint.slice(0, 12)})`);
+
+  if (decision.dropAfterCreate) {
+    countFault(state.counters, 'dropAfterCreate');
+    dropConnection(exchange);
+    return;
+  }
+  sendEnvelope(exchange.res, 200, createCreateTaskData(task));
+}
+
+export async function handleQuery(exchange: Exchange): Promise<void> {
+  const { state, params } = exchange;
+  const taskId = params.taskId ?? '';
+  const task = state.tasks.get(taskId);
+  const visible = task && task.accessKey === exchange.accessKey && (params.endpoint === undefined || task.endpoint === params.endpoint);
+  // Task ids are random; the task's stable key makes poll faults repeat from run to run.
+  const route = params.endpoint === undefined ? 'status' : `videos/${params.endpoint}`;
+  const requestKey = visible ? `GET ${route} task:${task.faultKey}` : `GET ${exchange.url.pathname}`;
+  if (!(await applyFaults(exchange, requestKey, { create: false, cdn: false }))) return;
+
+  if (taskId.trim() === '') throw new ApiFailure(1000, 'Task Id is required.');
+  if (!visible) throw new ApiFailure(1200);
+  sendEnvelope(exchange.res, 200, createTaskData(state, task));
+}
+
+/** Business checks after the parameters are valid: sensitive words, plan limits, credits. */
+function checkAccount(exchange: Exchange, body: CreateBody): void {
+  const { config, credits } = exchange.state;
+  const texts = [body.prompt, body.negative_prompt, body.audio_prompt]
+    .filter((text): text is string => typeof text === 'string')
+    .map((text) => text.toLowerCase());
+  if (config.sensitiveWords.some((word) => texts.some((text) => text.includes(word.toLowerCase())))) {
+    throw new ApiFailure(1001);
+  }
+  const duration = body.duration as number;
+  if (config.plan.maxDuration !== undefined && duration > config.plan.maxDuration) throw new ApiFailure(1300);
+  if (config.plan.resolutions !== undefined && !config.plan.resolutions.includes(body.resolution as Resolution)) {
+    throw new ApiFailure(1301);
+  }
+  if (credits.remaining !== null && credits.remaining < duration) throw new ApiFailure(1302);
+}
