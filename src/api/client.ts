@@ -1,0 +1,200 @@
+import { rm } from 'node:fs/promises';
+import type { Dispatcher, FormData } from 'undici';
+import type { Mode } from '../manifest/types.js';
+import { createTokenSigner } from './auth.js';
+import type { Credentials } from './credentials.js';
+import { redactSecrets } from './errors.js';
+import { createAgent, createRedirectingDispatcher, DEFAULT_TIMEOUTS, type HttpTimeouts, sendRequest } from './http.js';
+import type { RateControlOptions } from './rate-control.js';
+import { createRateGate } from './rate-gate.js';
+import type { RequestBody } from './requests.js';
+import { type RetryLoopOptions, runWithRetry } from './retry-loop.js';
+import { DEFAULT_RETRY_POLICY, type RequestClass, type RetryPolicy } from './retry-policy.js';
+import { type Clock, type Sleep, systemClock, systemSleep } from './timing.js';
+import { checkUrlOnce, downloadOnce } from './transfer.js';
+import type { ApiEvent, ApiRequestKind, BachApi, UploadFile } from './types.js';
+import { collectUploadResult, pollUploadBatch } from './upload-batch.js';
+import { createUploadForm } from './upload-form.js';
+import {
+  batchStatusPath,
+  createPath,
+  parseBatchData,
+  parseCreateData,
+  parseEnvelope,
+  parseQueryData,
+  queryPath,
+  UPLOAD_FILES_PATH,
+} from './wire.js';
+
+// The Bach API client: what the executor calls. It composes the parts — tokens (auth.ts), the keep-alive
+// agent and one attempt (http.ts), the single retry loop (retry-loop.ts) with its pure policy, the shared
+// rate gate for API requests, the wire format (wire.ts) — and owns none of their rules.
+// Secrets: the secret key and the current token are scrubbed from every message and event text.
+
+export interface ApiClientOptions {
+  /** e.g. https://api-gen-na.bach.art/api/vdr (see resolveBaseUrl) */
+  baseUrl: string;
+  credentials: Credentials;
+  /** For tests (MockAgent, an Agent with other options); an injected dispatcher is not closed by close(). */
+  dispatcher?: Dispatcher;
+  clock?: Clock;
+  sleep?: Sleep;
+  /** Uniform in [0, 1), for jitter. */
+  random?: () => number;
+  retry?: Partial<RetryPolicy>;
+  rateControl?: Partial<RateControlOptions>;
+  timeouts?: Partial<HttpTimeouts>;
+  tokenTtlSeconds?: number;
+  /** Polling of an upload batch the server answered as still running. Default 2000 (the API's advice). */
+  uploadPollIntervalMs?: number;
+  onEvent?: (event: ApiEvent) => void;
+}
+
+export function createApiClient(options: ApiClientOptions): BachApi {
+  const clock = options.clock ?? systemClock;
+  const sleep = options.sleep ?? systemSleep;
+  const random = options.random ?? Math.random;
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const timeouts: HttpTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const ownAgent = options.dispatcher ? undefined : createAgent(timeouts);
+  const dispatcher = options.dispatcher ?? (ownAgent as Dispatcher);
+  const cdn = createRedirectingDispatcher(dispatcher);
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const signer = createTokenSigner({
+    ...options.credentials,
+    clock,
+    ...(options.tokenTtlSeconds === undefined ? {} : { ttlSeconds: options.tokenTtlSeconds }),
+  });
+  const gate = createRateGate({ clock, sleep, ...(options.rateControl ? { control: options.rateControl } : {}) });
+  let closed = false;
+
+  const redact = (text: string): string =>
+    redactSecrets(text, [options.credentials.secretKey, signer.currentToken() ?? '']);
+  const emit = (event: ApiEvent): void => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      /* a failing reporter must not fail a paid request */
+    }
+  };
+
+  function loop(request: ApiRequestKind, requestClass: RequestClass, signal?: AbortSignal, viaGate = true): RetryLoopOptions {
+    if (closed) throw new Error('the API client is closed');
+    return {
+      request,
+      requestClass,
+      policy,
+      sleep,
+      random,
+      emit,
+      redact,
+      renewToken: () => signer.invalidate(),
+      ...(signal ? { signal } : {}),
+      ...(viaGate ? { gate } : {}),
+    };
+  }
+
+  interface ApiCall<T> {
+    method: 'GET' | 'POST';
+    path: string;
+    body?: () => Promise<string | FormData> | string;
+    headersTimeout?: number;
+    parse: (data: unknown, url: string | undefined) => T;
+  }
+
+  /** One API call through the retry loop: sign, send, parse the envelope, parse the data. */
+  function callApi<T>(request: ApiRequestKind, requestClass: RequestClass, call: ApiCall<T>, signal?: AbortSignal) {
+    return runWithRetry(async () => {
+      const token = await signer.getToken();
+      const body = call.body ? await call.body() : undefined;
+      const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+      if (typeof body === 'string') headers['content-type'] = 'application/json';
+      const answer = await sendRequest(
+        dispatcher,
+        {
+          method: call.method,
+          url: `${baseUrl}${call.path}`,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          ...(signal ? { signal } : {}),
+          ...(call.headersTimeout === undefined ? {} : { headersTimeout: call.headersTimeout }),
+        },
+        clock(),
+      );
+      return call.parse(parseEnvelope(answer), answer.url);
+    }, loop(request, requestClass, signal));
+  }
+
+  return {
+    async createTask(mode: Mode, body: RequestBody, { signal } = {}) {
+      const json = JSON.stringify(body);
+      const call = { method: 'POST' as const, path: createPath(mode), body: () => json, parse: parseCreateData };
+      const { value, inDoubtRetried } = await callApi('create', 'create', call, signal);
+      return { ...value, inDoubtRetried };
+    },
+
+    async getTask(mode: Mode, taskId: string, { signal } = {}) {
+      if (!taskId) throw new TypeError('getTask: empty task id');
+      const parse = (data: unknown, url: string | undefined) => parseQueryData(data, taskId, url);
+      const { value } = await callApi('query', 'safe', { method: 'GET', path: queryPath(mode, taskId), parse }, signal);
+      return value;
+    },
+
+    async uploadFiles(files: readonly UploadFile[], { signal } = {}) {
+      if (files.length === 0 || files.length > 300) throw new RangeError(`uploadFiles: ${files.length} files (1–300 per batch)`);
+      const submit = await callApi(
+        'upload',
+        'safe',
+        {
+          method: 'POST',
+          path: UPLOAD_FILES_PATH,
+          body: () => createUploadForm(files),
+          headersTimeout: timeouts.uploadHeadersMs,
+          parse: parseBatchData,
+        },
+        signal,
+      );
+      const batch = await pollUploadBatch(submit.value, {
+        intervalMs: options.uploadPollIntervalMs ?? 2000,
+        sleep,
+        ...(signal ? { signal } : {}),
+        fetchStatus: async (batchId) =>
+          (await callApi('upload', 'safe', { method: 'GET', path: batchStatusPath(batchId), parse: parseBatchData }, signal)).value,
+      });
+      return collectUploadResult(batch, files);
+    },
+
+    async checkUrl(url: string, { signal } = {}) {
+      assertHttpUrl(url, 'checkUrl');
+      const { value } = await runWithRetry(() => checkUrlOnce(cdn, url, signal, clock()), loop('check', 'safe', signal, false));
+      return value;
+    },
+
+    async download(url: string, destPath: string, { signal, expectedSize } = {}) {
+      assertHttpUrl(url, 'download');
+      const fixed = { url, destPath, ...(signal ? { signal } : {}), ...(expectedSize === undefined ? {} : { expectedSize }) };
+      try {
+        const { value } = await runWithRetry(
+          () => downloadOnce(cdn, { ...fixed, now: clock() }),
+          loop('download', 'safe', signal, false),
+        );
+        return value;
+      } catch (error) {
+        await rm(destPath, { force: true }).catch(() => {}); // the caller's temp file: no half video left behind
+        throw error;
+      }
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      gate.close();
+      await ownAgent?.close();
+    },
+  };
+}
+
+function assertHttpUrl(url: string, what: string): void {
+  if (!/^https?:\/\//i.test(url)) throw new TypeError(`${what}: not an http(s) URL`);
+}
+

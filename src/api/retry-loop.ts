@@ -1,0 +1,102 @@
+import { ApiError, createAbortError } from './errors.js';
+import type { RateGate } from './rate-gate.js';
+import { decideRetry, type RequestClass, type RetryPolicy, type RetryReason } from './retry-policy.js';
+import type { Sleep } from './timing.js';
+import type { ApiEvent, ApiRequestKind } from './types.js';
+
+// The client's single retry loop: every API call and every CDN transfer goes through runWithRetry,
+// which asks retry-policy.ts what to do and waits through the rate gate. Nothing above it retries.
+// - An abort (the caller's signal) stops at once, between attempts or inside one, and is never retried.
+// - Errors other than ApiError (a bug, a local file that cannot be read) are thrown as they are.
+// - The error finally thrown carries `attempts` and, for a create, `inDoubt` (see the policy).
+
+export interface RetryLoopOptions {
+  request: ApiRequestKind;
+  requestClass: RequestClass;
+  policy: RetryPolicy;
+  sleep: Sleep;
+  random: () => number;
+  signal?: AbortSignal;
+  /** API requests pass through the gate; CDN transfers do not. */
+  gate?: RateGate;
+  emit: (event: ApiEvent) => void;
+  /** Called before the retry that follows a 1103 (token expired). */
+  renewToken?: () => void;
+  /** Removes secrets from any text that leaves the loop. */
+  redact: (text: string) => string;
+}
+
+export interface RetryOutcome<T> {
+  value: T;
+  attempts: number;
+  /** An attempt's outcome was unknown and the request was sent again. */
+  inDoubtRetried: boolean;
+}
+
+export async function runWithRetry<T>(
+  attemptOnce: (attempt: number) => Promise<T>,
+  options: RetryLoopOptions,
+): Promise<RetryOutcome<T>> {
+  const { signal, gate } = options;
+  const history = { unknownOutcomes: 0, tokenRenewals: 0 };
+  for (let attempt = 1; ; attempt += 1) {
+    if (signal?.aborted) throw createAbortError(signal);
+    const permit = gate ? await gate.acquire(signal) : undefined;
+    try {
+      const value = await attemptOnce(attempt);
+      if (gate && permit) gate.recordAnswered(permit);
+      return { value, attempts: attempt, inDoubtRetried: history.unknownOutcomes > 0 };
+    } catch (error) {
+      if (signal?.aborted) throw createAbortError(signal);
+      if (!(error instanceof ApiError)) throw error;
+      let pauseMs = 0;
+      if (gate && permit) {
+        if (isRateLimited(error)) pauseMs = gate.recordRateLimited(permit, error.retryAfterMs);
+        else if (error.outcome === 'answered') gate.recordAnswered(permit);
+      }
+      if (error.outcome === 'unknown') history.unknownOutcomes += 1;
+      const decision = decideRetry({
+        requestClass: options.requestClass,
+        attempt,
+        failure: error,
+        history,
+        policy: options.policy,
+        random: options.random,
+      });
+      if (!decision.retry) {
+        throw error.with({ attempts: attempt, inDoubt: decision.inDoubt, message: options.redact(error.message) });
+      }
+      if (decision.renewToken) {
+        history.tokenRenewals += 1;
+        options.renewToken?.();
+      }
+      options.emit({
+        type: eventType(decision.reason, options.requestClass),
+        request: options.request,
+        attempt,
+        delayMs: Math.max(decision.delayMs, pauseMs),
+        reason: options.redact(describeFailure(error)),
+      });
+      await options.sleep(decision.delayMs, signal).catch(() => {});
+    }
+  }
+}
+
+/** One line for events: status and code when there are, then the message. */
+export function describeFailure(error: ApiError): string {
+  if (error.kind === 'http') {
+    const code = error.code === undefined ? '' : ` (code ${error.code})`;
+    return `HTTP ${error.status ?? '?'}${code}: ${error.message}`;
+  }
+  return error.kind === 'protocol' ? `unexpected answer: ${error.message}` : error.message;
+}
+
+function isRateLimited(error: ApiError): boolean {
+  return error.kind === 'http' && (error.status === 429 || error.code === 1800);
+}
+
+function eventType(reason: RetryReason, requestClass: RequestClass): ApiEvent['type'] {
+  if (reason === 'rate-limited') return 'api:rate-limited';
+  if (reason === 'unknown-outcome' && requestClass === 'create') return 'api:in-doubt';
+  return 'api:retry';
+}

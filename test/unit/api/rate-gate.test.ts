@@ -1,0 +1,265 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../src/api/errors.js';
+import { RateControl } from '../../../src/api/rate-control.js';
+import { createRateGate } from '../../../src/api/rate-gate.js';
+import { runWithRetry } from '../../../src/api/retry-loop.js';
+import { DEFAULT_RETRY_POLICY } from '../../../src/api/retry-policy.js';
+import { VirtualTime } from './virtual-time.js';
+
+describe('RateControl', () => {
+  it('is unlimited until the first 429', () => {
+    const control = new RateControl();
+    for (let i = 0; i < 100; i += 1) {
+      expect(control.nextReleaseAt(5)).toBe(5);
+      control.recordRelease(5);
+      control.recordAnswered(5, 6, false);
+    }
+    expect(control.currentRate()).toBeUndefined();
+  });
+
+  it('starts at 0.9 × what was answered in the last second, and pauses for Retry-After', () => {
+    const control = new RateControl();
+    for (let t = 0; t < 1000; t += 50) control.recordAnswered(t, t + 10, false); // 20 in the window
+    expect(control.recordRateLimited(1000, 1010, 2000)).toBe(2000);
+    expect(control.currentRate()).toBeCloseTo(0.9 * 19, 5); // the one sent at t=0 left the window at 1010
+    expect(control.nextReleaseAt(1010)).toBe(3010);
+  });
+
+  it('refines the first estimate with answers that were in flight at the first 429', () => {
+    const control = new RateControl({ startFloor: 1 });
+    control.recordRateLimited(10, 30); // nothing answered yet: starts at 0.9/s
+    expect(control.currentRate()).toBeCloseTo(0.9, 5);
+    control.recordAnswered(5, 40, false);
+    control.recordAnswered(8, 45, false);
+    control.recordAnswered(9, 50, false);
+    expect(control.currentRate()).toBeCloseTo(2.7, 5); // 3 accepted in that second
+    control.recordAnswered(2000, 2100, false); // sent after the 429: no longer evidence of the old burst
+    expect(control.currentRate()).toBeCloseTo(2.7, 5);
+  });
+
+  it('pauses for a doubling backoff when there is no Retry-After', () => {
+    const control = new RateControl({ pauseBaseMs: 1000 });
+    expect(control.recordRateLimited(0, 0)).toBe(1000);
+    expect(control.recordRateLimited(1500, 1500)).toBe(2000);
+    expect(control.recordRateLimited(4000, 4000)).toBe(4000);
+    control.recordAnswered(8000, 8000, false);
+    expect(control.recordRateLimited(8100, 8100)).toBe(1000);
+  });
+
+  it('decreases once per round: a 429 for a request sent before the last decrease is stale', () => {
+    const control = new RateControl();
+    for (let t = 0; t < 1000; t += 10) control.recordAnswered(t, 1000, false); // 100 answered
+    control.recordRateLimited(1000, 1000);
+    const first = control.currentRate() ?? 0;
+    control.recordRateLimited(990, 1005); // sent before the decrease
+    expect(control.currentRate()).toBe(first);
+    control.recordRateLimited(3000, 3000); // sent after it: real news
+    expect(control.currentRate()).toBeCloseTo(first * 0.85, 5);
+  });
+
+  it('increases additively, and only when requests had to wait for their slot', () => {
+    const control = new RateControl({ increasePerSecond: 0.01 });
+    for (let t = 10; t <= 1000; t += 10) control.recordAnswered(t, 1000, false);
+    control.recordRateLimited(1000, 1000); // ceiling 100, rate 90
+    control.recordAnswered(2000, 2010, false);
+    expect(control.currentRate()).toBeCloseTo(90, 5);
+    // 90 waited answers ≈ one second of saturated traffic: +1% of the ceiling
+    for (let i = 0; i < 90; i += 1) control.recordAnswered(2000 + i, 2100 + i, true);
+    expect(control.currentRate()).toBeGreaterThan(90.99);
+    expect(control.currentRate()).toBeLessThan(91.01);
+  });
+
+  it('paces releases at the rate once limited', () => {
+    const control = new RateControl({ startFloor: 1 });
+    control.recordRateLimited(0, 0, 0); // nothing answered yet: 0.9/s
+    control.recordRelease(0);
+    expect(control.nextReleaseAt(0)).toBeCloseTo(1000 / 0.9, 5);
+  });
+});
+
+describe('createRateGate', () => {
+  it('lets everything through at once before any 429', async () => {
+    const time = new VirtualTime();
+    const gate = createRateGate({ clock: time.clock, sleep: time.sleep });
+    const permits = await Promise.all([1, 2, 3, 4, 5].map(() => gate.acquire()));
+    expect(permits.map((p) => p.sentAt)).toEqual([0, 0, 0, 0, 0]);
+    expect(permits.every((p) => !p.waited)).toBe(true);
+  });
+
+  it('holds every request through the pause, then releases them first in, first out at the rate', async () => {
+    const time = new VirtualTime();
+    const gate = createRateGate({ clock: time.clock, sleep: time.sleep, control: { startFloor: 10 } });
+    const first = await gate.acquire();
+    expect(gate.recordRateLimited(first, 1000)).toBe(1000); // rate 9/s
+    const order: number[] = [];
+    const waiting = [0, 1, 2].map((n) =>
+      gate.acquire().then((permit) => {
+        order.push(n);
+        return permit;
+      }),
+    );
+    await time.run(999);
+    expect(order).toEqual([]);
+    await time.run(5000);
+    const permits = await Promise.all(waiting);
+    expect(order).toEqual([0, 1, 2]);
+    expect(permits[0]?.sentAt).toBe(1000);
+    expect(permits[1]?.sentAt).toBeCloseTo(1000 + 1000 / 9, 0);
+    expect(permits[2]?.sentAt).toBeCloseTo(1000 + 2000 / 9, 0);
+    expect(permits.every((p) => p.waited)).toBe(true);
+  });
+
+  it('rejects an aborted waiter at once, keeps the others, and leaves no timer behind', async () => {
+    const time = new VirtualTime();
+    const gate = createRateGate({ clock: time.clock, sleep: time.sleep });
+    gate.recordRateLimited(await gate.acquire(), 10_000);
+    const controller = new AbortController();
+    const aborted = gate.acquire(controller.signal);
+    const kept = gate.acquire();
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    await time.run(10_000);
+    await expect(kept).resolves.toMatchObject({ sentAt: 10_000 });
+
+    const lone = new AbortController();
+    gate.recordRateLimited({ sentAt: 10_000, waited: true }, 5000);
+    const waiter = gate.acquire(lone.signal);
+    await time.run(10_001);
+    expect(time.pendingTimers()).toBe(1);
+    lone.abort();
+    await expect(waiter).rejects.toMatchObject({ name: 'AbortError' });
+    await time.run(10_002);
+    expect(time.pendingTimers()).toBe(0);
+  });
+
+  it('rejects waiters when closed', async () => {
+    const time = new VirtualTime();
+    const gate = createRateGate({ clock: time.clock, sleep: time.sleep });
+    gate.recordRateLimited(await gate.acquire(), 10_000);
+    const waiter = gate.acquire();
+    gate.close();
+    await expect(waiter).rejects.toThrow('closed');
+    await expect(gate.acquire()).rejects.toThrow('closed');
+  });
+});
+
+// The benchmark's situation in virtual time: a server that limits requests per second, 8 tasks polled
+// concurrently through the real retry loop and gate; at most 5% of requests after the first second
+// may be answered 429.
+type Limiter = (now: number) => { limited: false } | { limited: true; retryAfterMs?: number };
+
+function fixedWindow(limit: number, retryAfter: boolean): Limiter {
+  let window = -1;
+  let count = 0;
+  return (now) => {
+    const current = Math.floor(now / 1000);
+    if (current !== window) {
+      window = current;
+      count = 0;
+    }
+    if (count >= limit) {
+      const seconds = Math.ceil(((current + 1) * 1000 - now) / 1000);
+      return retryAfter ? { limited: true, retryAfterMs: seconds * 1000 } : { limited: true };
+    }
+    count += 1;
+    return { limited: false };
+  };
+}
+
+function slidingLog(limit: number): Limiter {
+  const accepted: number[] = [];
+  return (now) => {
+    while (accepted.length > 0 && (accepted[0] ?? 0) <= now - 1000) accepted.shift();
+    if (accepted.length >= limit) return { limited: true, retryAfterMs: 1000 };
+    accepted.push(now);
+    return { limited: false };
+  };
+}
+
+function tokenBucket(rate: number, burst: number): Limiter {
+  let tokens = burst;
+  let last = 0;
+  return (now) => {
+    tokens = Math.min(burst, tokens + ((now - last) / 1000) * rate);
+    last = now;
+    if (tokens < 1) return { limited: true };
+    tokens -= 1;
+    return { limited: false };
+  };
+}
+
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+async function simulatePolling(limiter: Limiter, options: { pollIntervalMs: number; seconds: number; latencyMs: number }) {
+  const time = new VirtualTime();
+  const gate = createRateGate({ clock: time.clock, sleep: time.sleep });
+  const random = seededRandom(42);
+  const end = options.seconds * 1000;
+  let total = 0;
+  let limited = 0;
+  let accepted = 0;
+  const attempt = async () => {
+    const latency = options.latencyMs;
+    await time.sleep(latency + random() * 4 * latency); // on the way to the server
+    const verdict = limiter(time.now);
+    if (time.now >= 1000) {
+      total += 1;
+      if (verdict.limited) limited += 1;
+      else accepted += 1;
+    }
+    await time.sleep(latency + random() * 4 * latency); // the answer on its way back
+    if (verdict.limited) {
+      throw new ApiError({
+        kind: 'http',
+        outcome: 'answered',
+        status: 429,
+        code: 1800,
+        message: 'Rate limit exceeded',
+        ...(verdict.retryAfterMs === undefined ? {} : { retryAfterMs: verdict.retryAfterMs }),
+      });
+    }
+  };
+  const poller = async () => {
+    while (time.now < end) {
+      await runWithRetry(attempt, {
+        request: 'query',
+        requestClass: 'safe',
+        policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 1000 },
+        sleep: time.sleep,
+        random,
+        gate,
+        emit: () => {},
+        redact: (text) => text,
+      });
+      if (options.pollIntervalMs > 0) await time.sleep(options.pollIntervalMs);
+    }
+  };
+  const pollers = Array.from({ length: 8 }, poller);
+  await time.run(end + 60_000);
+  await Promise.all(pollers);
+  return { total, limited, share: limited / total, acceptedPerSecond: accepted / (options.seconds - 1) };
+}
+
+describe('pacing under a server limit (virtual time, 8 concurrent pollers)', () => {
+  const cases = [
+    { label: 'fixed window 10/s with Retry-After, polling flat out', limiter: fixedWindow(10, true), pollMs: 0, limit: 10 },
+    { label: 'fixed window 10/s without Retry-After', limiter: fixedWindow(10, false), pollMs: 0, limit: 10 },
+    { label: 'fixed window 10/s, 50–250 ms latency', limiter: fixedWindow(10, true), pollMs: 0, limit: 10, latencyMs: 50 },
+    { label: 'fixed window 50/s, 50 ms poll interval', limiter: fixedWindow(50, true), pollMs: 50, limit: 50 },
+    { label: 'fixed window 2/s', limiter: fixedWindow(2, true), pollMs: 0, limit: 2 },
+    { label: 'sliding log 20/s', limiter: slidingLog(20), pollMs: 0, limit: 20 },
+    { label: 'token bucket 20/s, burst 40', limiter: tokenBucket(20, 40), pollMs: 10, limit: 20 },
+  ];
+  it.each(cases)('$label: at most 5 percent answered 429 after the first second', async (c) => {
+    const result = await simulatePolling(c.limiter, { pollIntervalMs: c.pollMs, seconds: 60, latencyMs: c.latencyMs ?? 5 });
+    expect(result.share).toBeLessThanOrEqual(0.05);
+    // …and it does not get there by crawling: most of the allowed rate is used.
+    expect(result.acceptedPerSecond).toBeGreaterThan(c.limit * 0.6);
+  });
+});
