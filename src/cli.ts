@@ -47,7 +47,7 @@ function createProcessContext(): CliContext {
     process.stderr.write(
       '\nInterrupted: no new submissions; recording what is in flight (Ctrl-C again to exit at once).\n',
     );
-    controller.abort(new Error(`received ${signal}`));
+    controller.abort(new DOMException(`received ${signal}`, 'AbortError'));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -1,7 +1,7 @@
 import type { AspectRatio, Mode, Resolution } from '../manifest/types.js';
 
 // The API's numbers, in one table (bach-api.md Part 1, "Enumerations"; the seed wins over the public
-// pages). The manifest schema encodes the same limits for editors; test/unit/schema-capabilities.test.ts
+// pages). The manifest schema encodes the same limits for editors; test/unit/manifest/schema-capabilities.test.ts
 // fails if the two drift. The emulator enforces them from here too: they are the contract's data.
 
 export interface ModeCapability {

@@ -11,6 +11,7 @@ import type { Reporter } from '../report/reporter.js';
 import { HashCache } from '../state/hash-cache.js';
 import { Journal, type JournalEntry } from '../state/journal.js';
 import { statePaths, type StatePaths } from '../state/paths.js';
+import { removeStaleTempFiles } from '../state/temp-files.js';
 import { UploadRecords } from '../state/upload-records.js';
 import type { Clock } from '../util/clock.js';
 import type { BuildFlags } from './flags.js';
@@ -64,7 +65,7 @@ export async function buildOnce(options: BuildOnceOptions): Promise<BuildOutcome
     await saveCaches(paths, hashCache);
     return { kind: 'over-budget', plan };
   }
-  const collectable = entries.some((e) => e.state === 'accepted' || e.state === 'submitting');
+  const collectable = entries.some((e) => e.state !== 'expired');
   if (!plan.changes && !collectable) {
     await saveCaches(paths, hashCache);
     return { kind: 'done', plan, report: emptyRun(plan) };
@@ -92,11 +93,13 @@ async function execute(options: BuildOnceOptions, prepared: Prepared): Promise<R
   const connection = await session.connect((event) => options.reporter.event(event));
   if (connection.ephemeral) prepared.uploadRecords.markEphemeral(connection.origin);
   await ensureStateFolder(prepared.paths);
+  await removeStaleTempFiles([join(options.manifest.root, options.manifest.output), prepared.paths.cache, prepared.paths.dir]);
   return executePlan({
     plan: prepared.plan,
     manifest: options.manifest,
     digests: prepared.inputs.digests,
     api: connection.api,
+    submitter: connection.submitter,
     origin: connection.origin,
     paths: prepared.paths,
     journal: prepared.journal,

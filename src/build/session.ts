@@ -1,5 +1,7 @@
 import type { CliContext } from '../cli/context.js';
 import type { ApiEvent, BachApi } from '../api/types.js';
+import { statePaths } from '../state/paths.js';
+import type { Submitter } from '../submitter/host.js';
 import type { BuildFlags } from './flags.js';
 import { parseNumber } from './flags.js';
 
@@ -14,6 +16,8 @@ export interface ApiConnection {
   origin: string;
   /** The API lives only as long as this process (embedded emulator): its upload URLs are not worth keeping. */
   ephemeral: boolean;
+  /** Sends the create requests from a process of its own (see submitter/host.ts). */
+  submitter: Submitter;
 }
 
 export interface Session {
@@ -34,7 +38,8 @@ export async function openSession(flags: BuildFlags, context: CliContext, root: 
   const { readProjectEnv } = await import('../api/dotenv.js');
   const env = await readProjectEnv(root, context.env);
   const pollIntervalMs = resolvePollInterval(flags, env);
-  if (flags.emulator) return openEmulatorSession(pollIntervalMs ?? EMULATOR_POLL_MS);
+  const { journal: journalDir, dir: stateDir } = statePaths(root);
+  if (flags.emulator) return openEmulatorSession(pollIntervalMs ?? EMULATOR_POLL_MS, journalDir, stateDir);
   const { readCredentials, resolveBaseUrl } = await import('../api/credentials.js');
   const baseUrl = resolveBaseUrl(flags.baseUrl, env);
   const credentials = flags.dryRun ? null : readCredentials(env);
@@ -45,20 +50,25 @@ export async function openSession(flags: BuildFlags, context: CliContext, root: 
     persistentOrigin: new URL(baseUrl).origin,
     connect(onEvent) {
       if (!credentials) throw new Error('a dry run never connects');
-      connection ??= import('../api/client.js').then(({ createApiClient }) => ({
+      connection ??= Promise.all([import('../api/client.js'), import('../submitter/host.js')]).then(([{ createApiClient }, { startSubmitter }]) => ({
         api: createApiClient({ baseUrl, credentials, onEvent }),
         origin: new URL(baseUrl).origin,
         ephemeral: false,
+        submitter: startSubmitter({ baseUrl, credentials, journalDir, stateDir, onEvent }),
       }));
       return connection;
     },
     async close() {
-      if (connection) await (await connection).api.close();
+      if (connection) await closeConnection(await connection);
     },
   };
 }
 
-async function openEmulatorSession(pollIntervalMs: number): Promise<Session> {
+async function closeConnection(connection: ApiConnection): Promise<void> {
+  await Promise.all([connection.submitter.close(), connection.api.close()]);
+}
+
+async function openEmulatorSession(pollIntervalMs: number, journalDir: string, stateDir: string): Promise<Session> {
   // Started on first use: a build with nothing to do should not pay for a server it never calls.
   let emulator: Promise<import('../emulator/index.js').Emulator> | undefined;
   let connection: Promise<ApiConnection> | undefined;
@@ -68,15 +78,21 @@ async function openEmulatorSession(pollIntervalMs: number): Promise<Session> {
     persistentOrigin: null,
     connect(onEvent) {
       emulator ??= import('../emulator/index.js').then(({ startEmulator }) => startEmulator({ port: 0 }));
-      connection ??= Promise.all([emulator, import('../api/client.js')]).then(([running, { createApiClient }]) => ({
-        api: createApiClient({ baseUrl: running.url, credentials: { accessKey: running.accessKey, secretKey: running.secretKey }, onEvent }),
-        origin: running.origin,
-        ephemeral: true,
-      }));
+      connection ??= Promise.all([emulator, import('../api/client.js'), import('../submitter/host.js')]).then(
+        ([running, { createApiClient }, { startSubmitter }]) => {
+          const credentials = { accessKey: running.accessKey, secretKey: running.secretKey };
+          return {
+            api: createApiClient({ baseUrl: running.url, credentials, onEvent }),
+            origin: running.origin,
+            ephemeral: true,
+            submitter: startSubmitter({ baseUrl: running.url, credentials, journalDir, stateDir, onEvent }),
+          };
+        },
+      );
       return connection;
     },
     async close() {
-      if (connection) await (await connection).api.close();
+      if (connection) await closeConnection(await connection);
       if (emulator) await (await emulator).close();
     },
   };

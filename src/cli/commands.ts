@@ -79,12 +79,35 @@ Options:${BUILD_OPTIONS.replace('Refuse to start when the build would generate m
     help: `Usage: bach-render emulator [options]
 
 Serves a stateful local implementation of the Bach API under /api/vdr and prints its base URL and
-the access/secret key pair to use.
+the access/secret key pair to use (a local fake pair). Settings: defaults < --config file < flags;
+change them at run time with POST /_emulator/config. See README: Emulator.
 
 Options:
-  --port N             Port to listen on (0 picks a free one). Default 8787.
-  --host HOST          Interface to bind. Default 127.0.0.1.
-  --config FILE        JSON file with emulator settings (see README: Emulator).`,
+  --port N                    Port to listen on (0 picks a free one). Default 8787.
+  --host HOST                 Interface to bind. Default 127.0.0.1.
+  --config FILE               JSON file with emulator settings.
+  --json                      Print the URL and keys as one JSON line (for scripts).
+  --verbose                   Log every request and task event.
+  --processing-ms MS          Time a task spends in TASK_PROCESSING. Default 2000.
+  --pending-ms MS             Minimum time in TASK_PENDING. Default 0.
+  --concurrency-per-key N     Tasks processing at once per key; the rest wait. Default 4.
+  --rate-limit RPS[:BURST]    Per-key request limit (429/1800 with Retry-After).
+  --credits SECONDS           Seconds of video the account may generate (1302 after).
+  --plan-max-duration S       Longest duration the plan allows (1300 beyond).
+  --plan-resolutions LIST     Resolutions the plan allows, e.g. 720p (1301 otherwise).
+  --sensitive-word WORD       Refuse prompts containing WORD with 1001 (repeatable).
+  --result-ttl-ms MS          Result URLs expire this long after success.
+  --upload-ttl-ms MS          Uploaded-image URLs expire this long after upload.
+  --batch-ttl-ms MS           Batch ids expire (1203) this long after creation.
+  --result-padding-bytes N    Make every result N bytes larger (large-download tests).
+  --fault-seed SEED           Seed of every fault decision (runs repeat).
+  --fault-5xx P               Probability of 500/5000 without doing the work.
+  --fault-drop P              Probability of dropping the connection without doing the work.
+  --fault-drop-after-create P Create the task (billed), then drop the connection.
+  --fault-task-failed P       Probability that a task ends TASK_FAILED.
+  --fault-429 P               Probability of a spurious 429/1800.
+  --fault-latency MS|MIN-MAX  Added latency per request.
+  --fault-cdn                 Apply 5xx, drop and latency to CDN downloads too.`,
     load: () => import('../commands/emulator.js'),
   },
 };

@@ -5,8 +5,8 @@ import { reportDiagnostics } from '../build/report-load-failure.js';
 import { openSession, type Session } from '../build/session.js';
 import { loadManifest } from '../manifest/load.js';
 import { createReporter } from '../report/create-reporter.js';
-import { acquireProcessLock, type ProcessLock } from '../state/process-lock.js';
-import { statePaths } from '../state/paths.js';
+import type { ProcessLock } from '../state/process-lock.js';
+import { acquireFolder } from '../build/acquire-folder.js';
 import { systemClock } from '../util/clock.js';
 
 // `bach-render [build] [PATH]`: load → plan → (refuse over budget) → upload → render → lock.
@@ -15,7 +15,7 @@ import { systemClock } from '../util/clock.js';
 export async function run(args: string[], context: CliContext): Promise<number> {
   const flags = parseBuildFlags(args, 'build');
   if (flags.watch) return (await import('./watch.js')).run(args, context);
-  const loaded = await loadManifest(flags.path, { cwd: context.cwd });
+  const loaded = await loadManifest(flags.path, { cwd: context.cwd, cache: true });
   reportDiagnostics(loaded, context, flags.reporter === 'json');
   if (!loaded.ok) return 1;
   const { manifest } = loaded;
@@ -25,13 +25,7 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   try {
     if (!flags.dryRun) {
       session = await openSession(flags, context, manifest.root);
-      lock = await acquireProcessLock(statePaths(manifest.root).processLock, {
-        wait: flags.wait,
-        signal: context.interrupt,
-        command: 'build',
-        now: () => new Date(),
-        onWaiting: (owner) => reporter.message('info', `waiting for another bach-render (pid ${owner.pid}) working in this folder…`),
-      });
+      lock = await acquireFolder(manifest.root, { wait: flags.wait, interrupt: context.interrupt, reporter, command: 'build' });
     }
     const outcome = await buildOnce({
       manifest,

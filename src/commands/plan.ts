@@ -18,13 +18,13 @@ import { statePaths } from '../state/paths.js';
 import { UploadRecords } from '../state/upload-records.js';
 
 // `bach-render plan [PATH]`: what a build would do and why — and nothing else. It writes no file
-// but the stat cache in .bach/ and needs no credentials. `--detailed-exitcode` follows Terraform:
+// but caches in .bach/ (file hashes, the parsed manifest) and needs no credentials. `--detailed-exitcode` follows Terraform:
 // 0 no changes, 2 changes pending, 1 error.
 
 export async function run(args: string[], context: CliContext): Promise<number> {
   const { values, positionals } = parse(args);
   const detailed = values['detailed-exitcode'] ?? false;
-  const loaded = await loadManifest(positionals[0] ?? '.', { cwd: context.cwd });
+  const loaded = await loadManifest(positionals[0] ?? '.', { cwd: context.cwd, cache: true });
   reportDiagnostics(loaded, context, values.json ?? false);
   if (!loaded.ok) return 1;
   const { manifest } = loaded;

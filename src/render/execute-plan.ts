@@ -6,16 +6,18 @@ import { imagesOf } from '../plan/create-plan.js';
 import type { InputDigests } from '../plan/fingerprint.js';
 import type { Plan, ShotPlan } from '../plan/types.js';
 import type { HashCache } from '../state/hash-cache.js';
+import { InDoubtLog } from '../state/in-doubt-log.js';
 import type { Journal, JournalEntry } from '../state/journal.js';
 import type { StatePaths } from '../state/paths.js';
 import type { UploadRecords } from '../state/upload-records.js';
+import type { Submitter } from '../submitter/host.js';
 import type { Clock } from '../util/clock.js';
 import { collectOrphan } from './collect-orphan.js';
 import type { Emit, RunReport } from './events.js';
 import type { LockWriter } from './lock-writer.js';
 import { renderShot, resumeShot } from './render-shot.js';
 import { restoreShot } from './restore-shot.js';
-import { createEmptyReport, failShot, markInDoubt, type RunContext } from './run-context.js';
+import { createEmptyReport, failShot, type RunContext } from './run-context.js';
 import { uploadImages, type ImageToUpload } from './upload-images.js';
 
 // The executor: carries out a plan. Uploads run in the background while shots that need no upload
@@ -31,6 +33,8 @@ export interface ExecuteOptions {
   manifest: Manifest;
   digests: InputDigests;
   api: BachApi;
+  /** Sends the create requests and records accepted task ids (submitter/host.ts). */
+  submitter: Submitter;
   /** API origin: upload records are kept per server. */
   origin: string;
   paths: StatePaths;
@@ -76,6 +80,7 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
   });
   const context: RunContext = {
     api: options.api,
+    submitter: options.submitter,
     manifest: options.manifest,
     digests: options.digests,
     paths: options.paths,
@@ -91,8 +96,11 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
     isCurrent: options.isCurrent ?? (() => true),
     report: createEmptyReport(),
     stop: { reason: null },
+    inDoubtLog: new InDoubtLog(options.paths.inDoubt),
   };
   const report = context.report;
+  // Warnings an earlier build could not show (it was killed before its summary).
+  report.inDoubt.push(...context.inDoubtLog.read());
 
   if (plan.removed.length > 0) {
     await options.lockWriter.update((lock) => removeLockEntries(lock, plan.removed.map((r) => r.id)));
@@ -116,11 +124,11 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
     } else if (shot.source === 'cache') {
       jobs.push(limit(() => guard(shot.shot.id, () => (interrupt.aborted ? Promise.resolve() : restoreShot(context, shot)))));
     } else if (shot.source === 'render') {
-      if (inDoubt.has(shot.fingerprint)) markInDoubt(context, shot.shot.id);
       // Wait for this shot's images outside the limit, so that shots needing no upload are not
       // queued behind ones that do.
       const ready = Promise.allSettled(imagesOf(shot.shot).filter((r) => r.kind === 'file').map((r) => images.urlFor(options.digests.get(r.path)!)));
-      jobs.push(ready.then(() => limit(() => guard(shot.shot.id, () => renderShot(context, shot)))));
+      const earlier = inDoubt.get(shot.fingerprint) ?? [];
+      jobs.push(ready.then(() => limit(() => guard(shot.shot.id, () => renderShot(context, shot, earlier)))));
     }
   }
   await Promise.all(jobs);
@@ -130,6 +138,7 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
   report.interrupted = interrupt.aborted;
   report.wallMs = options.clock.now() - started;
   options.emit({ type: 'run:summary', report });
+  context.inDoubtLog.clear();
   return report;
 }
 
@@ -147,24 +156,33 @@ function imagesNeeded(renders: readonly ShotPlan[], digests: InputDigests): Imag
 
 /**
  * Sorts the journal read at start: accepted tasks a planned shot resumes; accepted tasks no shot
- * wants any more (collected into the cache only); submissions whose outcome was never known
- * (their shots are reported as possibly billed twice when submitted again).
+ * wants any more (collected into the cache only); submissions whose outcome was never known. Those
+ * stay in the journal until their shot is submitted again (see render-shot.ts), so that a build
+ * killed again before that still knows — and the shot is finally reported as possibly billed twice.
  */
 function sortJournal(plan: Plan, entries: readonly JournalEntry[], journal: Journal, emit: Emit) {
   const resumeWanted = new Set(plan.shots.filter((s) => s.source === 'in-flight').map((s) => s.fingerprint));
+  const rendering = new Set(plan.shots.filter((s) => s.source === 'render').map((s) => s.fingerprint));
+  const fromCache = new Set(plan.shots.filter((s) => s.source === 'cache').map((s) => s.fingerprint));
   const planned = new Set(plan.shots.map((s) => s.fingerprint));
   const resume = new Map<string, JournalEntry>();
   const orphans: JournalEntry[] = [];
-  const inDoubt = new Set<string>();
+  const inDoubt = new Map<string, JournalEntry[]>();
   for (const entry of entries) {
     if (entry.state === 'submitting') {
-      inDoubt.add(entry.fingerprint);
+      // Never reached a submitter (which would have marked it `sending`): nothing left, nothing billed.
       journal.remove(entry);
-      if (!planned.has(entry.fingerprint)) {
-        emit({ type: 'notice', level: 'warn', message: `an earlier build was stopped while submitting ${entry.shotId}: that request may have been billed` });
+    } else if (entry.state === 'sending') {
+      if (rendering.has(entry.fingerprint)) {
+        inDoubt.set(entry.fingerprint, [...(inDoubt.get(entry.fingerprint) ?? []), entry]);
+      } else {
+        journal.remove(entry);
+        emit({ type: 'notice', level: 'warn', message: `an earlier build was stopped while its request for ${entry.shotId} was on the wire: it may have been billed` });
       }
     } else if (entry.state === 'accepted') {
       if (resumeWanted.has(entry.fingerprint) && !resume.has(entry.fingerprint)) resume.set(entry.fingerprint, entry);
+      // Its result was collected into the cache just before an interruption: nothing left to fetch.
+      else if (fromCache.has(entry.fingerprint)) journal.remove(entry);
       else orphans.push(entry);
     } else if (entry.state === 'expired' && !planned.has(entry.fingerprint)) {
       journal.remove(entry);

@@ -2,6 +2,7 @@ import { ApiError, isAbortError } from '../api/errors.js';
 import { describeApiError } from '../api/messages.js';
 import type { ShotPlan } from '../plan/types.js';
 import type { JournalEntry } from '../state/journal.js';
+import { SubmitterGoneError } from '../submitter/host.js';
 import { followTask } from './follow-task.js';
 import { failShot, markInDoubt, type RunContext } from './run-context.js';
 import { buildWireBody } from './wire-body.js';
@@ -10,8 +11,8 @@ import { buildWireBody } from './wire-body.js';
 //
 // Money rules, in order of appearance below:
 //   - nothing is submitted after Ctrl-C, or once credits ran out or the keys were rejected;
-//   - the journal records the submission before the request leaves and the task id the moment it
-//     is accepted (see state/journal.ts);
+//   - the journal records the submission before the request leaves, and the submitter process
+//     records the task id the moment it is accepted (see state/journal.ts, submitter/host.ts);
 //   - a create whose outcome is unknown is retried at most once by the client; if it stays unknown the
 //     shot fails for this build and is reported as "may have been billed twice" (its journal entry is
 //     kept, so the next build reports it again when it submits);
@@ -24,7 +25,12 @@ const STOPPING_CODES: Record<number, string> = {
   1102: "the API rejected the token's time (check the clock)",
 };
 
-export async function renderShot(context: RunContext, plan: ShotPlan): Promise<void> {
+/**
+ * `earlierInDoubt`: submissions of this very request by an earlier build that was stopped before
+ * their outcome was known. They may have been billed; submitting again is the only way to get the
+ * video, so the shot is reported as possibly billed twice.
+ */
+export async function renderShot(context: RunContext, plan: ShotPlan, earlierInDoubt: readonly JournalEntry[] = []): Promise<void> {
   const { shot } = plan;
   if (plan.needsRerenderConsent && !context.options.allowRerender) {
     failShot(context, {
@@ -58,8 +64,9 @@ export async function renderShot(context: RunContext, plan: ShotPlan): Promise<v
       context.report.notSubmitted.push(shot.id);
       return;
     }
-    const entry = await submit(context, plan, body);
+    const entry = await submit(context, plan, body, earlierInDoubt);
     if (!entry) return;
+    earlierInDoubt = [];
     const outcome = await followTask(context, entry, { ...targetOf(plan), place: true });
     if (outcome.kind === 'done') {
       if (outcome.placed) {
@@ -95,6 +102,7 @@ export async function renderShot(context: RunContext, plan: ShotPlan): Promise<v
 
 /** Resumes a task a previous (interrupted) build paid for. */
 export async function resumeShot(context: RunContext, plan: ShotPlan, entry: JournalEntry): Promise<void> {
+  if (entry.inDoubt) markInDoubt(context, plan.shot.id);
   context.emit({ type: 'shot:status', id: plan.shot.id, status: 'pending', taskId: entry.taskId! });
   const outcome = await followTask(context, entry, { ...targetOf(plan), place: true });
   if (outcome.kind === 'done') {
@@ -114,28 +122,38 @@ export async function resumeShot(context: RunContext, plan: ShotPlan, entry: Jou
   failShot(context, { id: plan.shot.id, message: outcome.message, taskId: entry.taskId!, ...(outcome.kind === 'expired' ? { paidButLost: true } : {}) });
 }
 
-async function submit(context: RunContext, plan: ShotPlan, body: Awaited<ReturnType<typeof buildWireBody>>): Promise<JournalEntry | null> {
+async function submit(
+  context: RunContext,
+  plan: ShotPlan,
+  body: Awaited<ReturnType<typeof buildWireBody>>,
+  earlierInDoubt: readonly JournalEntry[],
+): Promise<JournalEntry | null> {
   const { shot } = plan;
   context.emit({ type: 'shot:status', id: shot.id, status: 'submitting' });
-  const entry = context.journal.recordSubmitting({ shotId: shot.id, fingerprint: plan.fingerprint, mode: shot.mode, request: plan.request, seed: plan.seed });
+  const carried = earlierInDoubt.length > 0;
+  const entry = context.journal.recordSubmitting({
+    shotId: shot.id,
+    fingerprint: plan.fingerprint,
+    mode: shot.mode,
+    request: plan.request,
+    seed: plan.seed,
+    ...(carried ? { inDoubt: true } : {}),
+  });
+  // The new record carries the doubt; the old ones can go.
+  for (const earlier of earlierInDoubt) context.journal.remove(earlier);
+  if (carried) markInDoubt(context, shot.id);
   try {
-    const created = await context.api.createTask(shot.mode, body, { signal: context.hardStop });
-    const accepted = context.journal.recordAccepted(entry, created.taskId, created.inDoubtRetried);
-    if (created.inDoubtRetried) markInDoubt(context, shot.id);
+    const { created, entry: accepted } = await context.submitter.createTask(shot.mode, body, entry, context.hardStop);
+    if (accepted.inDoubt) markInDoubt(context, shot.id);
     context.emit({ type: 'shot:status', id: shot.id, status: 'pending', taskId: created.taskId });
     return accepted;
   } catch (error) {
-    if (isAbortError(error) || (error instanceof ApiError && error.inDoubt)) {
-      // The request may have created a task we cannot find: keep the `submitting` record so that the
-      // next build says so when it submits again.
-      markInDoubt(context, shot.id);
-      if (isAbortError(error)) {
-        context.report.notSubmitted.push(shot.id);
-        return null;
-      }
-    } else {
-      context.journal.remove(entry);
-    }
+    // Interrupted while the request is with the submitter: it records the outcome on its own (an
+    // accepted task resumes next build; an unknown one is reported there).
+    if (isAbortError(error)) return null;
+    // The submitter removed the record of a request that certainly created nothing; it kept it when
+    // the outcome is unknown — then the task may exist and be billed.
+    if (error instanceof SubmitterGoneError || (error instanceof ApiError && error.inDoubt)) markInDoubt(context, shot.id);
     const code = error instanceof ApiError ? error.code : undefined;
     if (code !== undefined && STOPPING_CODES[code] && !context.stop.reason) context.stop.reason = STOPPING_CODES[code]!;
     failShot(context, {

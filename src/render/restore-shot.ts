@@ -29,7 +29,7 @@ export async function restoreShot(context: RunContext, plan: ShotPlan): Promise<
   }
   // Any journal record of this fingerprint is settled: its result is the one just placed.
   for (const entry of context.journal.readAll().entries) {
-    if (entry.fingerprint === plan.fingerprint && entry.state !== 'submitting') context.journal.remove(entry);
+    if (entry.fingerprint === plan.fingerprint && (entry.state === 'accepted' || entry.state === 'expired')) context.journal.remove(entry);
   }
   context.report.restored.push(shot.id);
   context.emit({ type: 'shot:done', id: shot.id, how: 'restored', output: plan.outputPath, seconds: 0 });

@@ -1,9 +1,11 @@
 import type { BachApi } from '../api/types.js';
 import type { Manifest } from '../manifest/types.js';
 import type { InputDigests } from '../plan/fingerprint.js';
+import type { InDoubtLog } from '../state/in-doubt-log.js';
 import type { HashCache } from '../state/hash-cache.js';
 import type { Journal } from '../state/journal.js';
 import type { StatePaths } from '../state/paths.js';
+import type { Submitter } from '../submitter/host.js';
 import type { Clock } from '../util/clock.js';
 import type { Emit, RunReport, ShotFailure } from './events.js';
 import type { LockWriter } from './lock-writer.js';
@@ -22,6 +24,7 @@ export interface RunOptions {
 
 export interface RunContext {
   api: BachApi;
+  submitter: Submitter;
   manifest: Manifest;
   digests: InputDigests;
   paths: StatePaths;
@@ -38,6 +41,7 @@ export interface RunContext {
   isCurrent: (shotId: string, fingerprint: string) => boolean;
   report: RunReport;
   stop: { reason: string | null };
+  inDoubtLog: InDoubtLog;
 }
 
 export function createEmptyReport(): RunReport {
@@ -63,5 +67,7 @@ export function failShot(context: RunContext, failure: ShotFailure, willRetry = 
 }
 
 export function markInDoubt(context: RunContext, shotId: string): void {
-  if (!context.report.inDoubt.includes(shotId)) context.report.inDoubt.push(shotId);
+  if (context.report.inDoubt.includes(shotId)) return;
+  context.report.inDoubt.push(shotId);
+  context.inDoubtLog.add(shotId);
 }

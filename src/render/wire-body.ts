@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildCreateRequest, type RequestBody } from '../api/requests.js';
+import { decodePromptText } from '../manifest/file-facts.js';
 import { imagesOf } from '../plan/create-plan.js';
 import type { ShotPlan } from '../plan/types.js';
 import { sha256Hex } from '../util/hash.js';
@@ -34,15 +35,14 @@ export async function buildWireBody(context: RunContext, plan: ShotPlan): Promis
   }).body;
 }
 
-/** The text a prompt file contributes: its content without trailing whitespace (editors add a newline). */
-export function promptTextOf(content: string): string {
-  return content.trimEnd();
-}
-
 async function readPromptFile(context: RunContext, path: string): Promise<string> {
   const bytes = await readFile(join(context.manifest.root, path));
   if (sha256Hex(bytes) !== digestOf(context, path)) throw new ChangedDuringBuildError(path);
-  return promptTextOf(bytes.toString('utf8'));
+  // The loader's decoding (strict UTF-8, BOM and surrounding whitespace removed), so the text sent is
+  // exactly the text whose length the loader checked.
+  const decoded = decodePromptText(bytes);
+  if (!decoded.ok) throw new ChangedDuringBuildError(path);
+  return decoded.text;
 }
 
 function digestOf(context: RunContext, path: string): string {

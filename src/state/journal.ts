@@ -15,18 +15,24 @@ import { isTempFileName, writeFileAtomicSync } from '../util/atomic-write.js';
 //   3. the entry is removed once the result is safely in `.bach/cache/` (or the task failed, or the
 //      request certainly created nothing).
 //
-// On start, `accepted` entries are resumed. A `submitting` entry means the process died while a create
+// On start, `accepted` entries are resumed. A `sending` entry means the submitter died while a create
 // request was (maybe) on the wire: the API has no way to look a task up by content, so the shot is
-// submitted again and reported as "may have been billed twice". Writes are synchronous on purpose:
-// they are small, and a Ctrl-C must not be able to interleave between "accepted" and its record.
+// submitted again and reported as "may have been billed twice". A `submitting` entry never reached
+// the submitter and is simply dropped. Writes are synchronous on purpose: they are small, and nothing
+// may interleave between "accepted" and its record.
 
 export const JOURNAL_VERSION = 1;
 
 /**
+ * `submitting`: written by the build before it hands the request to the submitter process;
+ * `sending`: written by the submitter just before the request leaves — from here the API may create
+ *   (and bill) a task, so a `sending` record left behind means "may have been billed", while a
+ *   `submitting` one means the request never left;
+ * `accepted`: the API answered with a task id (paid for);
  * `expired`: the task succeeded but its result URL expired before the video could be downloaded — paid
- * for and lost. Kept so that the next build does not silently pay again: it asks for --allow-rerender.
+ *   for and lost. Kept so that the next build does not silently pay again: it asks for --allow-rerender.
  */
-export type JournalState = 'submitting' | 'accepted' | 'expired';
+export type JournalState = 'submitting' | 'sending' | 'accepted' | 'expired';
 
 export interface JournalEntry {
   journalVersion: typeof JOURNAL_VERSION;
@@ -54,6 +60,13 @@ export class Journal {
     mkdirSync(this.dir, { recursive: true });
     const key = `${entry.fingerprint}-${randomBytes(4).toString('hex')}`;
     const record: JournalEntry = { journalVersion: JOURNAL_VERSION, key, ...entry, state: 'submitting' };
+    this.write(record);
+    return record;
+  }
+
+  /** Step 1b (the submitter): the request is about to leave. */
+  recordSending(entry: JournalEntry): JournalEntry {
+    const record: JournalEntry = { ...entry, state: 'sending' };
     this.write(record);
     return record;
   }

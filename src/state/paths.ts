@@ -12,6 +12,7 @@ export interface StatePaths {
   journal: string;
   cache: string;
   processLock: string;
+  inDoubt: string;
 }
 
 export function statePaths(root: string): StatePaths {
@@ -23,5 +24,6 @@ export function statePaths(root: string): StatePaths {
     journal: join(dir, 'journal'),
     cache: join(dir, 'cache'),
     processLock: join(dir, 'lock'),
+    inDoubt: join(dir, 'in-doubt.json'),
   };
 }

@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import type { Reporter } from '../report/reporter.js';
+import { acquireProcessLock, type ProcessLock } from '../state/process-lock.js';
+import { statePaths } from '../state/paths.js';
+import { waitForSubmitters } from '../submitter/registry.js';
+
+// Before a build (or a watch session) reads the journal: it must be the only bach-render working in
+// the folder, and no submitter of an earlier, killed build may still be recording a task it
+// created (reading the journal before that record lands would mean paying for the task twice).
+
+export async function acquireFolder(
+  root: string,
+  options: { wait: boolean; interrupt: AbortSignal; reporter: Reporter; command: string },
+): Promise<ProcessLock> {
+  const paths = statePaths(root);
+  const lock = await acquireProcessLock(paths.processLock, {
+    wait: options.wait,
+    signal: options.interrupt,
+    command: options.command,
+    now: () => new Date(),
+    onWaiting: (owner) => options.reporter.message('info', `waiting for another bach-render (pid ${owner.pid}) working in this folder…`),
+  });
+  try {
+    await waitForSubmitters(join(paths.dir, 'submitters'), {
+      signal: options.interrupt,
+      onWaiting: () => options.reporter.message('info', 'waiting for an interrupted build to record its last submissions…'),
+    });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+  return lock;
+}

@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import type { ApiError as ApiErrorType } from '../api/errors.js';
+import type { BachApi } from '../api/types.js';
+import type { Journal } from '../state/journal.js';
+import type { FromSubmitter, SerializedError, ToSubmitter } from './protocol.js';
+import { registerSubmitter, unregisterSubmitter } from './registry.js';
+
+// The submitter process: sends create requests and writes each accepted task id to the journal the
+// moment it arrives. It is detached from the build's process group, so a kill -9 of the build (or a
+// Ctrl-C to its terminal) cannot fall between "the API created a task" and "its id is on disk".
+// When the build goes away it finishes what is in flight, records it, and exits.
+//
+// Order matters at start: IPC messages that arrive before a 'message' listener exists are lost, so
+// the listener is attached first (this module imports nothing heavy statically), then the build is
+// told `hello`; the API client is loaded only after `init`. On `init` the submitter registers itself
+// in `.bach/submitters/` (synchronously, before any create can arrive), so that a later build waits
+// for it before reading the journal.
+
+let api: BachApi | undefined;
+let journal: Journal | undefined;
+let ApiErrorClass: typeof ApiErrorType | undefined;
+let registry: string | undefined;
+let ready: Promise<void> | undefined;
+let inFlight = 0;
+let closing = false;
+
+const send = (message: FromSubmitter) => {
+  if (process.connected) process.send!(message);
+};
+
+process.on('message', (message: ToSubmitter) => {
+  if (message.type === 'init') {
+    registry = join(message.stateDir, 'submitters');
+    registerSubmitter(registry, process.pid);
+    ready = initialise(message);
+  } else if (message.type === 'create') {
+    void create(message);
+  } else if (message.type === 'close') {
+    closing = true;
+    exitWhenIdle();
+  }
+});
+
+// The build is gone (killed, or done without saying so): nothing new will come; finish and leave.
+process.on('disconnect', () => {
+  closing = true;
+  exitWhenIdle();
+});
+
+send({ type: 'hello' });
+
+async function initialise(message: Extract<ToSubmitter, { type: 'init' }>): Promise<void> {
+  const [{ createApiClient }, { ApiError }, { Journal }] = await Promise.all([
+    import('../api/client.js'),
+    import('../api/errors.js'),
+    import('../state/journal.js'),
+  ]);
+  ApiErrorClass = ApiError;
+  journal = new Journal(message.journalDir);
+  api = createApiClient({
+    baseUrl: message.baseUrl,
+    credentials: { accessKey: message.accessKey, secretKey: message.secretKey },
+    onEvent: (event) => send({ type: 'event', event }),
+  });
+}
+
+async function create(message: Extract<ToSubmitter, { type: 'create' }>): Promise<void> {
+  inFlight += 1;
+  if (exitTimer) clearTimeout(exitTimer), (exitTimer = undefined);
+  try {
+    await ready;
+    const sending = journal!.recordSending(message.entry);
+    const created = await api!.createTask(message.mode, message.body);
+    const entry = journal!.recordAccepted(sending, created.taskId, created.inDoubtRetried || Boolean(message.entry.inDoubt));
+    send({ type: 'created', id: message.id, created, entry });
+  } catch (error) {
+    // A request that certainly created nothing leaves no record; one whose outcome is unknown keeps
+    // its `submitting` record, so the next build says the shot may have been billed.
+    const isApiError = ApiErrorClass !== undefined && error instanceof ApiErrorClass;
+    const unknown = !isApiError || (error as ApiErrorType).inDoubt;
+    if (!unknown) journal!.remove(message.entry);
+    send({ type: 'failed', id: message.id, error: serialize(error, isApiError), journalKept: unknown });
+  } finally {
+    inFlight -= 1;
+    exitWhenIdle();
+  }
+}
+
+// `disconnect` can be emitted before create messages that were already in the pipe when the build
+// died; those were meant (their `submitting` records exist) and must be sent and recorded. So exit
+// only after a quiet moment with nothing in flight, re-checked at the last instant — an exit between
+// "the API answered" and "the journal has it" is exactly the loss this process exists to prevent.
+const QUIET_MS = 200;
+let exitTimer: NodeJS.Timeout | undefined;
+
+function exitWhenIdle(): void {
+  if (!closing || inFlight > 0 || exitTimer) return;
+  exitTimer = setTimeout(() => {
+    exitTimer = undefined;
+    if (inFlight > 0) return;
+    if (registry) unregisterSubmitter(registry, process.pid);
+    process.exit(0);
+  }, QUIET_MS);
+}
+
+function serialize(error: unknown, isApiError: boolean): SerializedError {
+  if (isApiError) {
+    const e = error as ApiErrorType;
+    return {
+      name: e.name,
+      message: e.message,
+      api: {
+        kind: e.kind,
+        outcome: e.outcome,
+        ...(e.status === undefined ? {} : { status: e.status }),
+        ...(e.code === undefined ? {} : { code: e.code }),
+        retryable: e.retryable,
+        inDoubt: e.inDoubt,
+        ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }),
+        ...(e.attempts === undefined ? {} : { attempts: e.attempts }),
+      },
+    };
+  }
+  return { name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) };
+}

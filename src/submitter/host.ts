@@ -1,0 +1,158 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ApiError, createAbortError } from '../api/errors.js';
+import type { RequestBody } from '../api/requests.js';
+import type { ApiEvent, CreatedTask } from '../api/types.js';
+import type { Mode } from '../manifest/types.js';
+import type { JournalEntry } from '../state/journal.js';
+import type { FromSubmitter, SerializedError, ToSubmitter } from './protocol.js';
+
+// Why a separate process sends the create requests:
+//
+// A create is the one request that costs money. Between "the API created the task" and "its id is
+// on disk" there is an instant — the answer crossing the wire and the event loop — in which a kill -9
+// of the build would lose a paid task the API offers no way to find again (there is no lookup by
+// content), so the next build would pay again. A detached submitter process closes that gap for
+// everything short of an OS crash: it sends the request and writes the task id to the journal
+// itself, and it outlives the build that asked (killed or interrupted) only long enough to finish and
+// record what is in flight. The build writes the `submitting` record before handing a request over,
+// so a request lost before it reached the submitter is still known as "may have been billed".
+//
+// One submitter per session (a watch keeps it warm); credentials reach it over IPC only.
+
+export interface SubmitResult {
+  created: CreatedTask;
+  /** The journal entry as the submitter wrote it (state `accepted`). */
+  entry: JournalEntry;
+}
+
+export interface Submitter {
+  /** Rejects with ApiError (or an AbortError when `signal` fires; the submitter still records the outcome). */
+  createTask(mode: Mode, body: RequestBody, entry: JournalEntry, signal?: AbortSignal): Promise<SubmitResult>;
+  close(): Promise<void>;
+}
+
+export interface SubmitterOptions {
+  baseUrl: string;
+  credentials: { accessKey: string; secretKey: string };
+  journalDir: string;
+  /** `.bach/`: the submitter registers itself in `.bach/submitters/` while it works. */
+  stateDir: string;
+  onEvent?: (event: ApiEvent) => void;
+}
+
+export class SubmitterGoneError extends Error {
+  constructor() {
+    super('the submitter process exited while a create request was in flight; the task may exist');
+    this.name = 'SubmitterGoneError';
+  }
+}
+
+export function startSubmitter(options: SubmitterOptions): Submitter {
+  const child = spawnChild();
+  const pending = new Map<number, { resolve(result: SubmitResult): void; reject(error: Error): void }>();
+  let nextId = 1;
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+
+  // Messages sent before the submitter listens would be lost: hold them until it says hello.
+  let greeted = false;
+  const outbox: ToSubmitter[] = [];
+  child.on('message', (message: FromSubmitter) => {
+    if (message.type === 'hello') {
+      greeted = true;
+      for (const queued of outbox.splice(0)) child.send(queued);
+    } else if (message.type === 'event') options.onEvent?.(message.event);
+    else if (message.type === 'created') settle(message.id)?.resolve({ created: message.created, entry: message.entry });
+    else if (message.type === 'failed') settle(message.id)?.reject(deserialize(message.error));
+  });
+  void exit.then(() => {
+    for (const { reject } of pending.values()) reject(new SubmitterGoneError());
+    pending.clear();
+  });
+  child.on('error', () => {
+    /* reported through 'exit' and the pending requests */
+  });
+  const post = (message: ToSubmitter) => {
+    if (exited || !child.connected) return;
+    if (greeted) child.send(message);
+    else outbox.push(message);
+  };
+  post({
+    type: 'init',
+    baseUrl: options.baseUrl,
+    accessKey: options.credentials.accessKey,
+    secretKey: options.credentials.secretKey,
+    journalDir: options.journalDir,
+    stateDir: options.stateDir,
+  });
+
+  function settle(id: number) {
+    const found = pending.get(id);
+    pending.delete(id);
+    holdOpen();
+    return found;
+  }
+  // While a create is pending the channel keeps the build alive (it is waiting for the answer); when
+  // idle it must not, so that a build can exit while the submitter finishes on its own.
+  function holdOpen() {
+    const channel = child.channel as unknown as { ref?: () => void; unref?: () => void } | undefined;
+    if (pending.size > 0) channel?.ref?.();
+    else channel?.unref?.();
+  }
+
+  return {
+    createTask(mode, body, entry, signal) {
+      if (exited || !child.connected) return Promise.reject(new SubmitterGoneError());
+      const id = nextId++;
+      return new Promise<SubmitResult>((resolve, reject) => {
+        const onAbort = () => {
+          pending.delete(id);
+          holdOpen();
+          reject(createAbortError(signal));
+        };
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        pending.set(id, {
+          resolve: (result) => (signal?.removeEventListener('abort', onAbort), resolve(result)),
+          reject: (error) => (signal?.removeEventListener('abort', onAbort), reject(error)),
+        });
+        holdOpen();
+        post({ type: 'create', id, mode, body, entry });
+      });
+    },
+    async close() {
+      post({ type: 'close' });
+      // It exits as soon as nothing is in flight; do not wait on a slow request (it records on its own).
+      // The timer is referenced on purpose: with the child and its channel unreferenced, it is what keeps
+      // this process alive until the wait is over (an empty event loop would end it mid-await).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exit, new Promise((resolve) => (timer = setTimeout(resolve, 3_000)))]);
+      clearTimeout(timer);
+      if (child.connected) child.disconnect();
+    },
+  };
+}
+
+function spawnChild(): ChildProcess {
+  const url = new URL('./child.js', import.meta.url);
+  let script = fileURLToPath(url);
+  const execArgv: string[] = [];
+  // Under the test runner this module is TypeScript: run the child through tsx.
+  if (import.meta.url.endsWith('.ts')) {
+    script = script.replace(/\.js$/, '.ts');
+    execArgv.push('--import', 'tsx');
+  }
+  const child = fork(script, [], { detached: true, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv, serialization: 'json' });
+  // The build must be able to exit while the submitter finishes a request on its own.
+  child.unref();
+  return child;
+}
+
+function deserialize(error: SerializedError): Error {
+  if (error.api) return new ApiError({ ...error.api, message: error.message });
+  if (error.name === 'AbortError') return new DOMException(error.message, 'AbortError');
+  const plain = new Error(error.message);
+  plain.name = error.name;
+  return plain;
+}

@@ -1,0 +1,35 @@
+import type { RequestBody } from '../api/requests.js';
+import type { ApiEvent, CreatedTask } from '../api/types.js';
+import type { Mode } from '../manifest/types.js';
+import type { JournalEntry } from '../state/journal.js';
+
+// Messages between a build and its submitter process (see host.ts for why it exists). JSON over
+// the IPC channel; credentials travel only here, never in argv or the environment of the child.
+
+export type ToSubmitter =
+  | { type: 'init'; baseUrl: string; accessKey: string; secretKey: string; journalDir: string; stateDir: string }
+  | { type: 'create'; id: number; mode: Mode; body: RequestBody; entry: JournalEntry }
+  | { type: 'close' };
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  /** ApiError fields, when it was one. */
+  api?: {
+    kind: 'http' | 'network' | 'timeout' | 'protocol';
+    outcome: 'not-sent' | 'answered' | 'unknown';
+    status?: number;
+    code?: number;
+    retryable: boolean;
+    inDoubt: boolean;
+    retryAfterMs?: number;
+    attempts?: number;
+  };
+}
+
+export type FromSubmitter =
+  /** The submitter listens; nothing may be sent before (earlier messages would be lost). */
+  | { type: 'hello' }
+  | { type: 'created'; id: number; created: CreatedTask; entry: JournalEntry }
+  | { type: 'failed'; id: number; error: SerializedError; journalKept: boolean }
+  | { type: 'event'; event: ApiEvent };
