@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { COMMANDS, globalHelp } from './cli/commands.js';
 import type { CliContext } from './cli/context.js';
 import { BachError, ExitError } from './errors.js';
+import { readVersion } from './version.js';
 
 // The only place that decides exit codes and calls process.exit. Commands return a code; user
 // errors (BachError) are printed without a stack; anything else is a bug and keeps its stack.
@@ -75,14 +75,6 @@ function createProcessContext(): CliContext {
     },
     interrupt: controller.signal,
   };
-}
-
-let cachedVersion: string | undefined;
-function readVersion(): string {
-  cachedVersion ??= (
-    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-  ).version;
-  return cachedVersion;
 }
 
 function reportFailure(error: unknown): number {

@@ -12,6 +12,9 @@ import { HashCache } from '../state/hash-cache.js';
 import { Journal, type JournalEntry } from '../state/journal.js';
 import { statePaths, type StatePaths } from '../state/paths.js';
 import { removeStaleTempFiles } from '../state/temp-files.js';
+import { forgetUpToDate, recordUpToDate, stampOf, toRootRelative, type Stamp } from '../state/up-to-date.js';
+import { listLocalFiles } from '../manifest/list-local-files.js';
+import { snapshotVersion } from '../version.js';
 import { UploadRecords } from '../state/upload-records.js';
 import type { Clock } from '../util/clock.js';
 import type { BuildFlags } from './flags.js';
@@ -33,6 +36,8 @@ export interface BuildOnceOptions {
   /** Seconds this build may generate at most (--max-seconds, or what is left of a watch budget). */
   budgetSeconds?: number | undefined;
   isCurrent?: (shotId: string, fingerprint: string) => boolean;
+  /** The manifest's stamp before it was read; given, a plan with no changes records the up-to-date snapshot. */
+  manifestStamp?: Stamp | null;
 }
 
 export type BuildOutcome =
@@ -46,6 +51,7 @@ export async function buildOnce(options: BuildOnceOptions): Promise<BuildOutcome
   const lockPath = lockfilePathFor(manifest.file);
   const only = resolveSelection(manifest, '--only', flags.only);
   const force = resolveSelection(manifest, '--force', flags.force);
+  const lockStamp = stampOf(lockPath);
   const lockState = await readLockfile(lockPath, lockfilePathFor(options.label));
   const journal = new Journal(paths.journal);
   const { entries, unreadable } = journal.readAll();
@@ -56,6 +62,7 @@ export async function buildOnce(options: BuildOnceOptions): Promise<BuildOutcome
   const inputs = await gatherPlanInputs({ manifest, lock: lockState.lock, paths, hashCache, journal: entries, uploaded, now: clock.now, only, force });
   const plan = createPlan(inputs);
   reporter.plan(plan, options.label);
+  await noteUpToDate(options, { plan, lockPath, lockStamp, hashCache, journalEntries: entries });
 
   if (flags.dryRun || !options.session) {
     await saveCaches(paths, hashCache);
@@ -115,6 +122,35 @@ async function execute(options: BuildOnceOptions, prepared: Prepared): Promise<R
     clock: options.clock,
     emit: (event) => options.reporter.event(event),
     ...(options.isCurrent ? { isCurrent: options.isCurrent } : {}),
+  });
+}
+
+/**
+ * A plan with nothing to do (no flags narrowing it, nothing in the journal) is remembered as the
+ * up-to-date snapshot, so the next no-op build answers without loading the planner; any other plan
+ * retires the snapshot.
+ */
+export async function noteUpToDate(
+  options: { manifest: Manifest; manifestStamp?: Stamp | null | undefined; flags: Pick<BuildFlags, 'only' | 'force'> },
+  state: { plan: Plan; lockPath: string; lockStamp: Stamp | null; hashCache: HashCache; journalEntries: readonly JournalEntry[] },
+): Promise<void> {
+  const { manifest } = options;
+  const narrowed = Boolean(options.flags.only?.length || options.flags.force?.length);
+  if (state.plan.changes || narrowed || state.journalEntries.length > 0 || options.manifestStamp === undefined) {
+    if (state.plan.changes) await forgetUpToDate(manifest.root);
+    return;
+  }
+  const readAt: Record<string, Stamp | null> = {
+    [toRootRelative(manifest.root, manifest.file)]: options.manifestStamp,
+  };
+  if (state.lockStamp) readAt[toRootRelative(manifest.root, state.lockPath)] = state.lockStamp;
+  await recordUpToDate({
+    manifestFile: manifest.file,
+    version: snapshotVersion(),
+    shots: state.plan.shots.map((s) => s.shot.id),
+    readAt,
+    hashed: [...listLocalFiles(manifest), ...state.plan.shots.map((s) => s.outputPath)],
+    vouches: (path, stamp) => state.hashCache.get(path, stamp) !== undefined,
   });
 }
 

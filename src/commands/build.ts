@@ -1,62 +1,44 @@
 import type { CliContext } from '../cli/context.js';
-import { buildOnce } from '../build/build-once.js';
-import { parseBuildFlags } from '../build/flags.js';
-import { reportDiagnostics } from '../build/report-load-failure.js';
-import { openSession, type Session } from '../build/session.js';
-import { loadManifest } from '../manifest/load.js';
-import { createReporter } from '../report/create-reporter.js';
-import type { ProcessLock } from '../state/process-lock.js';
-import { acquireFolder } from '../build/acquire-folder.js';
-import { systemClock } from '../util/clock.js';
+import { parseBuildFlags, type BuildFlags } from '../build/flags.js';
+import { formatNoChanges } from '../plan/format-plan.js';
+import { createPalette, shouldUseColor } from '../report/colors.js';
+import { checkUpToDate, locateManifestFile } from '../state/up-to-date.js';
+import { snapshotVersion } from '../version.js';
 
-// `bach-render [build] [PATH]`: load → plan → (refuse over budget) → upload → render → lock.
-// Exit 0 when every shot is done, 1 on any failure or refusal, 130 when interrupted.
+// `bach-render [build] [PATH]`. A build with nothing to do answers from the up-to-date snapshot
+// (state/up-to-date.ts) before the rest of bach-render is even loaded — the no-op build is the one
+// people run most. Everything else is the full build (build/run-build.ts).
 
 export async function run(args: string[], context: CliContext): Promise<number> {
   const flags = parseBuildFlags(args, 'build');
   if (flags.watch) return (await import('./watch.js')).run(args, context);
-  const loaded = await loadManifest(flags.path, { cwd: context.cwd, cache: true });
-  reportDiagnostics(loaded, context, flags.reporter === 'json');
-  if (!loaded.ok) return 1;
-  const { manifest } = loaded;
-  const reporter = await createReporter(flags.reporter, context);
-  let session: Session | null = null;
-  let lock: ProcessLock | null = null;
-  try {
-    if (!flags.dryRun) {
-      session = await openSession(flags, context, manifest.root);
-      lock = await acquireFolder(manifest.root, { wait: flags.wait, interrupt: context.interrupt, reporter, command: 'build' });
-    }
-    const outcome = await buildOnce({
-      manifest,
-      label: loaded.source.file,
-      flags,
-      session,
-      reporter,
-      interrupt: context.interrupt,
-      clock: systemClock,
-      budgetSeconds: flags.maxSeconds,
-    });
-    if (outcome.kind === 'planned') {
-      reporter.message('info', 'Dry run: nothing was uploaded, submitted or written.');
+  const manifestFile = locateManifestFile(context.cwd, flags.path);
+  if (manifestFile && canAnswerFromSnapshot(flags)) {
+    await checkCredentials(flags, context, manifestFile);
+    const ids = checkUpToDate(manifestFile, snapshotVersion());
+    if (ids) {
+      const palette = createPalette(shouldUseColor(context.stdout.isTTY, context.env));
+      context.stdout.write(`${palette.bold(flags.path === '.' ? 'bach.yaml' : flags.path)}\n${formatNoChanges(ids, palette)}`);
       return 0;
     }
-    if (outcome.kind === 'over-budget') {
-      reporter.message(
-        'error',
-        `this build would generate ${outcome.plan.totals.secondsToGenerate} s of video, more than --max-seconds ${flags.maxSeconds}; nothing was submitted`,
-      );
-      return 1;
-    }
-    const { report } = outcome;
-    if (report.interrupted) return 130;
-    return report.failed.length > 0 ? 1 : 0;
-  } catch (error) {
-    if (context.interrupt.aborted) return 130;
-    throw error;
-  } finally {
-    await reporter.close();
-    await lock?.release();
-    await session?.close();
   }
+  return (await import('../build/run-build.js')).runBuild(flags, context, manifestFile);
+}
+
+/** Flags that change what a plan is, or how it is shown, need the full path. */
+function canAnswerFromSnapshot(flags: BuildFlags): boolean {
+  return !flags.dryRun && !flags.only && !flags.force && flags.reporter !== 'json';
+}
+
+/** A missing key is an error whether or not there is work (the full build checks the same way). */
+async function checkCredentials(flags: BuildFlags, context: CliContext, manifestFile: string): Promise<void> {
+  if (flags.emulator) return;
+  const [{ readProjectEnv }, { readCredentials, resolveBaseUrl }, { dirname }] = await Promise.all([
+    import('../api/dotenv.js'),
+    import('../api/credentials.js'),
+    import('node:path'),
+  ]);
+  const env = await readProjectEnv(dirname(manifestFile), context.env);
+  resolveBaseUrl(flags.baseUrl, env);
+  readCredentials(env);
 }

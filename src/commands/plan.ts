@@ -1,59 +1,34 @@
 import { parseArgs } from 'node:util';
 import type { CliContext } from '../cli/context.js';
 import { cleanParseError } from '../build/flags.js';
-import { reportDiagnostics } from '../build/report-load-failure.js';
 import { UsageError } from '../errors.js';
-import { lockfilePathFor, readLockfile } from '../lock/lockfile-io.js';
-import { loadManifest } from '../manifest/load.js';
-import { resolveBaseUrl } from '../api/credentials.js';
-import { createPlan } from '../plan/create-plan.js';
-import { formatPlan } from '../plan/format-plan.js';
-import { gatherPlanInputs } from '../plan/gather-plan-inputs.js';
-import { createPlanJson } from '../plan/plan-json.js';
-import { resolveSelection } from '../plan/selection.js';
+import { formatNoChanges } from '../plan/format-plan.js';
 import { createPalette, shouldUseColor } from '../report/colors.js';
-import { HashCache } from '../state/hash-cache.js';
-import { Journal } from '../state/journal.js';
-import { statePaths } from '../state/paths.js';
-import { UploadRecords } from '../state/upload-records.js';
+import { checkUpToDate, locateManifestFile } from '../state/up-to-date.js';
+import { snapshotVersion } from '../version.js';
 
 // `bach-render plan [PATH]`: what a build would do and why — and nothing else. It writes no file
-// but caches in .bach/ (file hashes, the parsed manifest) and needs no credentials. `--detailed-exitcode` follows Terraform:
-// 0 no changes, 2 changes pending, 1 error.
+// but caches in .bach/ (file hashes, the parsed manifest, the up-to-date snapshot) and needs no
+// credentials. `--detailed-exitcode` follows Terraform: 0 no changes, 2 changes pending, 1 error.
+// A plan with nothing to do is answered from the up-to-date snapshot; the rest is build/run-plan.ts.
 
 export async function run(args: string[], context: CliContext): Promise<number> {
   const { values, positionals } = parse(args);
   const detailed = values['detailed-exitcode'] ?? false;
-  const loaded = await loadManifest(positionals[0] ?? '.', { cwd: context.cwd, cache: true });
-  reportDiagnostics(loaded, context, values.json ?? false);
-  if (!loaded.ok) return 1;
-  const { manifest } = loaded;
-  const paths = statePaths(manifest.root);
-  const only = resolveSelection(manifest, '--only', values.only);
-  const force = resolveSelection(manifest, '--force', values.force);
-  const { lock } = await readLockfile(lockfilePathFor(manifest.file), lockfilePathFor(loaded.source.file));
-  const [hashCache, uploads] = await Promise.all([HashCache.read(paths.hashes), UploadRecords.read(paths.uploads)]);
-  const origin = new URL(resolveBaseUrl(values['base-url'], context.env)).origin;
-  const inputs = await gatherPlanInputs({
-    manifest,
-    lock,
-    paths,
-    hashCache,
-    journal: new Journal(paths.journal).readAll().entries,
-    uploaded: new Set(uploads.urlsFor(origin).keys()),
-    now: Date.now,
-    only,
-    force,
-  });
-  const plan = createPlan(inputs);
-  await hashCache.write(paths.hashes).catch(() => {});
-  if (values.json) {
-    context.stdout.write(`${JSON.stringify(createPlanJson(plan, loaded.source.file), null, 2)}\n`);
-  } else {
-    context.stdout.write(formatPlan(plan, createPalette(shouldUseColor(context.stdout.isTTY, context.env))));
+  const path = positionals[0] ?? '.';
+  const manifestFile = locateManifestFile(context.cwd, path);
+  const palette = createPalette(shouldUseColor(context.stdout.isTTY, context.env));
+  if (manifestFile && !values.json && !values.only && !values.force) {
+    const ids = checkUpToDate(manifestFile, snapshotVersion());
+    if (ids) {
+      context.stdout.write(formatNoChanges(ids, palette));
+      return 0;
+    }
   }
-  return detailed && plan.changes ? 2 : 0;
+  return (await import('../build/run-plan.js')).runPlan({ path, manifestFile, values, detailed, palette }, context);
 }
+
+export type PlanValues = ReturnType<typeof parse>['values'];
 
 function parse(args: string[]) {
   try {

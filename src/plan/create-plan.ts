@@ -99,7 +99,10 @@ function planShot(shot: Shot, inputs: PlanInputs): ShotPlan {
   }
   if (previous.fingerprint !== fingerprint) {
     const from = sourceFor(true);
-    return withConsent({ ...base, ...from, kind: 'update', reasons: describeChanges(previous, shot, request), seconds: cost(from.source) });
+    const reasons = describeChanges(previous, shot, request);
+    // Same request, other fingerprint: the lockfile entry itself changed (a merge, an edit, an older scheme).
+    if (reasons.length === 0) reasons.push({ kind: 'lockfile', text: 'the lockfile records another fingerprint for this request' });
+    return withConsent({ ...base, ...from, kind: 'update', reasons, seconds: cost(from.source) });
   }
   const outputReason = checkOutput(previous, outputPath, inputs.outputs.get(outputPath));
   if (!outputReason) return { ...base, kind: 'unchanged', source: null, reasons: [], seconds: 0 };

@@ -2,14 +2,14 @@ import { buildCreateRequest, type CreateRequest, type RequestBody } from '../api
 import type { Mode, PromptRef, Shot } from '../manifest/types.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { sha256Hex } from '../util/hash.js';
+import { FINGERPRINT_SCHEME } from './fingerprint-scheme.js';
 
 // The fingerprint of a shot is the sha256 of the canonical JSON of its effective API request (after
 // defaults, every local file replaced by the sha256 of its bytes) plus the scheme version. It hashes
 // meaning, not location: moving the project, renaming a file to identical content or re-uploading an
 // image changes nothing; any change to what the API would receive changes it.
 //
-// Bump FINGERPRINT_SCHEME only with a migration: a new scheme makes every locked shot look changed.
-export const FINGERPRINT_SCHEME = 1;
+export { FINGERPRINT_SCHEME };
 
 /** root-relative POSIX path → sha256 hex of the file's bytes. */
 export type InputDigests = ReadonlyMap<string, string>;

@@ -27,12 +27,22 @@ export function formatPlan(plan: Plan, palette: Palette): string {
     );
   }
   const unchanged = plan.shots.filter((s) => s.kind === 'unchanged');
-  if (unchanged.length > 0) {
-    const names = unchanged.length <= NAME_UNCHANGED_UP_TO ? `: ${unchanged.map((s) => s.shot.id).join(', ')}` : '';
-    lines.push(palette.dim(`= ${unchanged.length} unchanged${names}`));
-  }
+  if (!plan.changes && plan.totals.skipped === 0) return formatNoChanges(unchanged.map((s) => s.shot.id), palette);
+  if (unchanged.length > 0) lines.push(formatUnchanged(unchanged.map((s) => s.shot.id), palette));
   lines.push('', formatPlanSummary(plan, palette));
   return `${lines.join('\n')}\n`;
+}
+
+/** The whole plan when nothing is to be done (also printed by the no-op fast path, state/up-to-date.ts). */
+export function formatNoChanges(ids: readonly string[], palette: Palette): string {
+  const lines = ids.length > 0 ? [formatUnchanged(ids, palette), ''] : [];
+  lines.push(`No changes: ${ids.length} shot${ids.length === 1 ? '' : 's'} up to date.`);
+  return `${lines.join('\n')}\n`;
+}
+
+function formatUnchanged(ids: readonly string[], palette: Palette): string {
+  const names = ids.length <= NAME_UNCHANGED_UP_TO ? `: ${ids.join(', ')}` : '';
+  return palette.dim(`= ${ids.length} unchanged${names}`);
 }
 
 function formatShotLine(plan: ShotPlan, width: number, palette: Palette): string {

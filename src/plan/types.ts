@@ -19,7 +19,7 @@ export type ActionKind = 'create' | 'update' | 'restore' | 'render-again' | 'unc
 export type WorkSource = 'render' | 'cache' | 'in-flight';
 
 export type ReasonKind =
-  | 'new' | 'field' | 'file' | 'mode' | 'output-missing' | 'output-altered' | 'output-moved' | 'forced' | 'result-expired';
+  | 'new' | 'field' | 'file' | 'mode' | 'output-missing' | 'output-altered' | 'output-moved' | 'forced' | 'result-expired' | 'lockfile';
 
 export interface Reason {
   kind: ReasonKind;

@@ -1,0 +1,131 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+// make's rule for the no-op build. When a full plan finds nothing to do, the stamps (size, mtime,
+// inode) of every file it depended on — the manifest, the lockfile, each referenced image and prompt
+// file, each output — are kept in `.bach/up-to-date.json`. The next run stats those files before
+// loading anything else; if every stamp is unchanged (and no task is recorded in the journal), it
+// answers "no changes" without parsing YAML, hashing, or planning. Any difference, a missing file, a
+// new bach-render version or a flag that changes the plan sends it down the full path.
+//
+// A stale snapshot can only make a build skip work, never pay for any; stamps are recorded only when
+// the hash cache vouches that the content the plan used is the content those stamps describe.
+// This module imports nothing heavy on purpose: it runs before the rest of bach-render is loaded.
+
+const FORMAT = 1;
+const FILE = 'up-to-date.json';
+
+export type Stamp = [size: number, mtimeMs: number, ino: number];
+
+interface Snapshot {
+  format: typeof FORMAT;
+  /** bach-render's version and fingerprint scheme: an upgrade may plan differently. */
+  version: string;
+  manifest: string;
+  /** root-relative path → stamp */
+  files: Record<string, Stamp>;
+  /** Shot ids, in storyboard order (for the message). */
+  shots: string[];
+}
+
+/** Where the manifest named by `path` (a file, or a folder holding bach.yaml) lives; null when unknown. */
+export function locateManifestFile(cwd: string, path: string): string | null {
+  const absolute = resolve(cwd, path);
+  try {
+    return statSync(absolute).isDirectory() ? join(absolute, 'bach.yaml') : absolute;
+  } catch {
+    return null;
+  }
+}
+
+/** The shot ids when nothing changed since the snapshot; null when a full plan is needed. */
+export function checkUpToDate(manifestFile: string, version: string): string[] | null {
+  const root = dirname(manifestFile);
+  const state = join(root, '.bach');
+  let snapshot: Snapshot;
+  try {
+    snapshot = JSON.parse(readFileSync(join(state, FILE), 'utf8')) as Snapshot;
+  } catch {
+    return null;
+  }
+  if (snapshot.format !== FORMAT || snapshot.version !== version || snapshot.manifest !== manifestFile) return null;
+  if (hasEntries(join(state, 'journal')) || exists(join(state, 'in-doubt.json'))) return null;
+  for (const [path, stamp] of Object.entries(snapshot.files)) {
+    const now = stampOf(join(root, path));
+    if (!now || now[0] !== stamp[0] || now[1] !== stamp[1] || now[2] !== stamp[2]) return null;
+  }
+  return snapshot.shots;
+}
+
+export interface RecordUpToDate {
+  manifestFile: string;
+  version: string;
+  shots: string[];
+  /** root-relative paths the plan depended on, with the stamps it saw them at (manifest, lockfile). */
+  readAt: Record<string, Stamp | null>;
+  /** root-relative paths whose content the plan used through the hash cache: stamp → is it vouched for? */
+  hashed: readonly string[];
+  vouches: (path: string, stamp: { size: number; mtimeMs: number; ino: number }) => boolean;
+}
+
+/** Records the snapshot, or removes a stale one when the state cannot be vouched for. */
+export async function recordUpToDate(input: RecordUpToDate): Promise<void> {
+  const root = dirname(input.manifestFile);
+  const target = join(root, '.bach', FILE);
+  const files: Record<string, Stamp> = {};
+  for (const [path, before] of Object.entries(input.readAt)) {
+    const now = stampOf(join(root, path));
+    if (!before || !now || now.join() !== before.join()) return forget(target);
+    files[path] = now;
+  }
+  for (const path of input.hashed) {
+    const now = stampOf(join(root, path));
+    if (!now || !input.vouches(path, { size: now[0], mtimeMs: now[1], ino: now[2] })) return forget(target);
+    files[path] = now;
+  }
+  const snapshot: Snapshot = { format: FORMAT, version: input.version, manifest: input.manifestFile, files, shots: input.shots };
+  await mkdir(dirname(target), { recursive: true });
+  await writeFileAtomic(target, `${JSON.stringify(snapshot)}\n`, { fsync: false });
+}
+
+/** A change is coming (or just happened): the snapshot no longer describes the folder. */
+export async function forgetUpToDate(root: string): Promise<void> {
+  await forget(join(root, '.bach', FILE));
+}
+
+export function stampOf(path: string): Stamp | null {
+  try {
+    const stats = statSync(path);
+    return stats.isFile() ? [stats.size, stats.mtimeMs, stats.ino] : null;
+  } catch {
+    return null;
+  }
+}
+
+export function toRootRelative(root: string, file: string): string {
+  return relative(root, file).split(sep).join('/');
+}
+
+async function forget(target: string): Promise<void> {
+  const { rm } = await import('node:fs/promises');
+  await rm(target, { force: true });
+}
+
+function hasEntries(folder: string): boolean {
+  try {
+    return readdirSync(folder).some((name) => name.endsWith('.json'));
+  } catch {
+    return false;
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
