@@ -164,6 +164,7 @@ function emptyRun(plan: Plan): RunReport {
     failed: [],
     inDoubt: [],
     notSubmitted: [],
+    stopReason: null,
     collected: 0,
     secondsGenerated: 0,
     interrupted: false,

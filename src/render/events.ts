@@ -32,6 +32,8 @@ export interface RunReport {
   inDoubt: string[];
   /** Shots never submitted because the run stopped early (credits, auth, Ctrl-C). */
   notSubmitted: string[];
+  /** Why submitting stopped for every remaining shot (insufficient credits, rejected keys), if it did. */
+  stopReason: string | null;
   /** Results of earlier submissions collected into the cache only (their shot has changed since). */
   collected: number;
   secondsGenerated: number;

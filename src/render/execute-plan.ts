@@ -136,6 +136,7 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
   await options.lockWriter.flush();
   interrupt.removeEventListener('abort', onInterrupt);
   report.interrupted = interrupt.aborted;
+  report.stopReason = context.stop.reason;
   report.wallMs = options.clock.now() - started;
   options.emit({ type: 'run:summary', report });
   context.inDoubtLog.clear();

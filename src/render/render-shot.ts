@@ -19,10 +19,10 @@ import { buildWireBody } from './wire-body.js';
 //   - TASK_FAILED is re-submitted up to --retries times; an expired result only with --allow-rerender.
 
 const STOPPING_CODES: Record<number, string> = {
-  1302: 'insufficient credits',
-  1100: 'the API rejected the keys',
-  1101: 'the API rejected the keys',
-  1102: "the API rejected the token's time (check the clock)",
+  1302: 'insufficient credits (top up your credit package, then build again: what finished is kept)',
+  1100: 'the API rejected the keys (check BACH_ACCESS_KEY and BACH_SECRET_KEY)',
+  1101: 'the API rejected the keys (check BACH_ACCESS_KEY and BACH_SECRET_KEY)',
+  1102: "the API rejected the token's time (check this computer's clock)",
 };
 
 /**

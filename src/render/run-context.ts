@@ -54,6 +54,7 @@ export function createEmptyReport(): RunReport {
     failed: [],
     inDoubt: [],
     notSubmitted: [],
+    stopReason: null,
     collected: 0,
     secondsGenerated: 0,
     interrupted: false,

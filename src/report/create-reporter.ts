@@ -6,7 +6,7 @@ import { chooseReporter, isCI, type Reporter } from './reporter.js';
 
 /** The reporter for this terminal and flag; listr2 is imported only when it is used. */
 export async function createReporter(flag: 'auto' | 'plain' | 'json', context: CliContext): Promise<Reporter> {
-  const kind = chooseReporter(flag, { isTTY: context.stdout.isTTY, ci: isCI(context.env), dumb: context.env.TERM === 'dumb' });
+  const kind = chooseReporter(flag, { isTTY: context.stdout.isTTY, ci: isCI(context.env), dumb: context.env.TERM === 'dumb', columns: context.stdout.columns });
   if (kind === 'json') return createJsonReporter(context.stdout);
   const palette = createPalette(shouldUseColor(context.stdout.isTTY, context.env));
   if (kind === 'plain') return createPlainReporter(context.stdout, context.stderr, palette);

@@ -28,7 +28,8 @@ export function formatSummary(report: RunReport, palette: Palette): string {
     );
   }
   if (report.notSubmitted.length > 0) {
-    lines.push(palette.yellow(`Not submitted (${report.notSubmitted.length}): ${list(report.notSubmitted)}`));
+    const why = report.stopReason ? ` — stopped: ${report.stopReason}` : report.interrupted ? ' — interrupted' : '';
+    lines.push(palette.yellow(`Not submitted (${report.notSubmitted.length}): ${list(report.notSubmitted)}${why}`));
   }
   if (report.interrupted) {
     lines.push('Tasks already accepted are recorded in .bach/journal and resume on the next build at no extra cost.');

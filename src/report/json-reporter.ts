@@ -20,6 +20,9 @@ export function createJsonReporter(out: Output, now: () => number = Date.now): R
     message(level, text) {
       write({ type: 'message', level, message: text });
     },
+    watch(event) {
+      write({ ...event });
+    },
     async close() {},
   };
 }

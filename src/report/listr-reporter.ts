@@ -1,4 +1,4 @@
-import { Listr, type ListrTaskWrapper, type DefaultRenderer, type SimpleRenderer } from 'listr2';
+import { Listr, PRESET_TIMER, type ListrTaskWrapper, type DefaultRenderer, type SimpleRenderer } from 'listr2';
 import type { Output } from '../cli/context.js';
 import type { Plan } from '../plan/types.js';
 import type { RunReport } from '../render/events.js';
@@ -6,6 +6,7 @@ import type { Palette } from './colors.js';
 import { formatSummary } from './format-summary.js';
 import { createPlainReporter } from './plain-reporter.js';
 import type { Reporter, ReporterEvent } from './reporter.js';
+import type { WatchEvent } from '../watch/events.js';
 
 // On an interactive terminal: a listr2 row per shot with work (uploading, submitting, pending,
 // processing, downloading, done, cached, failed) and its elapsed time. listr2 is only a view — each
@@ -30,6 +31,7 @@ export function createListrReporter(out: Output, err: Output, palette: Palette):
   let fallback = false;
   let summary: RunReport | undefined;
   const held: ReporterEvent[] = [];
+  const heldWatch: WatchEvent[] = [];
 
   const setTitle = (row: Row | undefined, text: string) => {
     if (!row) return;
@@ -81,7 +83,7 @@ export function createListrReporter(out: Output, err: Output, palette: Palette):
       concurrent: true,
       exitOnError: false,
       registerSignalListeners: false,
-      rendererOptions: { timer: { condition: true, format: () => (t: string) => palette.dim(t) } as never, collapseErrors: false },
+      rendererOptions: { timer: PRESET_TIMER, collapseErrors: false },
     });
     running = listr.run().catch(() => {});
   };
@@ -136,6 +138,11 @@ export function createListrReporter(out: Output, err: Output, palette: Palette):
     message(level, text) {
       plain.message(level, text);
     },
+    watch(event) {
+      // Like warnings: a line printed under a live listr frame would tear it apart.
+      if (running && !fallback) heldWatch.push(event);
+      else plain.watch?.(event);
+    },
     async close() {
       for (const row of rows.values()) {
         if (!row.settled) {
@@ -146,6 +153,7 @@ export function createListrReporter(out: Output, err: Output, palette: Palette):
       settle(upload);
       await running;
       for (const event of held) plain.event(event);
+      for (const event of heldWatch) plain.watch?.(event);
       if (summary) out.write(`\n${formatSummary(summary, palette)}`);
     },
   };

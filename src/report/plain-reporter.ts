@@ -3,6 +3,7 @@ import { formatPlan } from '../plan/format-plan.js';
 import type { Plan } from '../plan/types.js';
 import type { Palette } from './colors.js';
 import { formatSummary, seconds } from './format-summary.js';
+import { formatWatchEvent } from './format-watch-event.js';
 import type { Reporter, ReporterEvent } from './reporter.js';
 
 // One line per thing that happened, prefixed with the time since start — readable in CI logs and
@@ -66,6 +67,10 @@ export function createPlainReporter(out: Output, err: Output, palette: Palette, 
       if (level === 'error') err.write(`${palette.red('error:')} ${text}\n`);
       else if (level === 'warn') err.write(`${palette.yellow('warning:')} ${text}\n`);
       else out.write(`${text}\n`);
+    },
+    watch(event) {
+      const formatted = formatWatchEvent(event, palette);
+      if (formatted) (formatted.stream === 'err' ? err : out).write(formatted.text);
     },
     async close() {},
   };

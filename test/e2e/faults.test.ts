@@ -149,3 +149,21 @@ async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+describe('when the account runs out', () => {
+  it('stops submitting at insufficient credits, keeps what finished, and says how many shots were not submitted and why', async () => {
+    const emulator = await useEmulator({ processingMs: 20, credits: 12 });
+    const root = await testdir({ 'bach.yaml': textStoryboard(5) });
+    const result = await runCli(['--concurrency', '1', '--reporter', 'plain'], { cwd: root, env: envFor(emulator) });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/Done in .*: 2 rendered \(12 s of video generated\), 1 failed\./);
+    expect(result.stdout).toMatch(/shot-002: insufficient credits/i);
+    expect(result.stdout).toMatch(/Not submitted \(2\): shot-003, shot-004 — stopped: insufficient credits/);
+    expect(Object.keys(JSON.parse(readFileSync(join(root, 'bach.lock'), 'utf8')).shots)).toEqual(['shot-000', 'shot-001']);
+
+    emulator.configure({ credits: 100 });
+    const resumed = await runCli(['--reporter', 'plain'], { cwd: root, env: envFor(emulator) });
+    expect(resumed.code).toBe(0);
+    expect(emulator.stats().submissions.total).toBe(5);
+  });
+});
