@@ -7,6 +7,7 @@ import { gatherPlanInputs } from '../plan/gather-plan-inputs.js';
 import { resolveSelection } from '../plan/selection.js';
 import type { Plan } from '../plan/types.js';
 import type { RunReport } from '../render/events.js';
+import { createEmptyReport } from '../render/run-context.js';
 import type { Reporter } from '../report/reporter.js';
 import { HashCache } from '../state/hash-cache.js';
 import { Journal, type JournalEntry } from '../state/journal.js';
@@ -155,21 +156,7 @@ export async function noteUpToDate(
 }
 
 function emptyRun(plan: Plan): RunReport {
-  return {
-    rendered: [],
-    restored: [],
-    unchanged: plan.totals.unchanged,
-    skipped: plan.totals.skipped,
-    removed: [],
-    failed: [],
-    inDoubt: [],
-    notSubmitted: [],
-    stopReason: null,
-    collected: 0,
-    secondsGenerated: 0,
-    interrupted: false,
-    wallMs: 0,
-  };
+  return { ...createEmptyReport(), unchanged: plan.totals.unchanged, skipped: plan.totals.skipped };
 }
 
 async function saveCaches(paths: StatePaths, hashCache: HashCache): Promise<void> {
