@@ -1,7 +1,52 @@
+import { dirname } from 'node:path';
 import type { CliContext } from '../cli/context.js';
-import { BachError } from '../errors.js';
+import { parseBuildFlags } from '../build/flags.js';
+import { reportDiagnostics } from '../build/report-load-failure.js';
+import { openSession, type Session } from '../build/session.js';
+import { loadManifest } from '../manifest/load.js';
+import { createReporter } from '../report/create-reporter.js';
+import type { ProcessLock } from '../state/process-lock.js';
+import { acquireFolder } from '../build/acquire-folder.js';
+import { systemClock } from '../util/clock.js';
+import { runWatchSession } from '../watch/watch-session.js';
 
-// Placeholder while the command is being built (see the open issue); never shipped as done.
-export async function run(_args: string[], _context: CliContext): Promise<number> {
-  throw new BachError('not-implemented', 'bach-render watch is not implemented yet');
+// `bach-render watch [PATH]` (also `build --watch`): `build`, in a loop, on every save. One API
+// session (client or embedded emulator) and one process lock for the whole session; a manifest that
+// is invalid at start is watched until it is fixed, one that does not exist is an error. Returns 130
+// on Ctrl-C, the only way it ends. The loop itself is src/watch/.
+
+export async function run(args: string[], context: CliContext): Promise<number> {
+  const flags = parseBuildFlags(args, 'watch');
+  const initial = await loadManifest(flags.path, { cwd: context.cwd, cache: true });
+  if (!initial.source) {
+    reportDiagnostics(initial, context, flags.reporter === 'json');
+    return 1;
+  }
+  const root = dirname(initial.source.absFile);
+  const reporter = await createReporter(flags.reporter, context);
+  let session: Session | null = null;
+  let lock: ProcessLock | null = null;
+  try {
+    if (!flags.dryRun) {
+      session = await openSession(flags, context, root);
+      lock = await acquireFolder(root, { wait: flags.wait, interrupt: context.interrupt, reporter, command: 'watch' });
+    }
+    return await runWatchSession({
+      flags,
+      context,
+      root,
+      session,
+      reporter,
+      createRunReporter: () => createReporter(flags.reporter, context),
+      initial,
+      clock: systemClock,
+    });
+  } catch (error) {
+    if (context.interrupt.aborted) return 130;
+    throw error;
+  } finally {
+    await reporter.close();
+    await lock?.release();
+    await session?.close();
+  }
 }

@@ -1,0 +1,129 @@
+import { buildOnce } from '../build/build-once.js';
+import type { BuildFlags } from '../build/flags.js';
+import { reportDiagnostics } from '../build/report-load-failure.js';
+import type { Session } from '../build/session.js';
+import type { CliContext } from '../cli/context.js';
+import { loadManifest, type LoadResult } from '../manifest/load.js';
+import type { Reporter } from '../report/reporter.js';
+import type { Clock } from '../util/clock.js';
+import type { WatchEvent, WatchRunResult } from './events.js';
+import { createSpendMeter, type SpendMeter } from './spend-meter.js';
+import { listFilesOfInvalid, listWatchFiles } from './watch-list.js';
+
+// One run of a watch session: load → (invalid: diagnostics, keep the last good state and watch what
+// the broken text references) → watch the new file list → the same build as `bach-render build`
+// (plan printed with its cost, budget enforced, executed, locked) → one idle line.
+//
+// A run never throws: whatever goes wrong is reported and the session waits for the next save.
+
+export interface WatchState {
+  /** The list of the last manifest that loaded: kept while the manifest is invalid. */
+  goodFiles: string[];
+  runs: number;
+  /** Seconds the API accepted during this session (the budget's meter). */
+  spentSeconds: number;
+  /** The run in progress: its reporter (and plan) — watch events go through it while it runs. */
+  current: SpendMeter | null;
+  /** Fingerprints seen by a load made during the current run (null: the run's own plan is current). */
+  latest: Map<string, string> | null;
+}
+
+export interface WatchRunContext {
+  flags: BuildFlags;
+  context: CliContext;
+  root: string;
+  session: Session | null;
+  reporter: Reporter;
+  createRunReporter(): Promise<Reporter>;
+  clock: Clock;
+  state: WatchState;
+  setFiles(files: string[]): Promise<void>;
+  /** Before the run reads anything: what it is about to read is not a change any more. */
+  markSeen(): Promise<void>;
+  watchedCount(): number;
+  emit(event: WatchEvent): void;
+  /** Reports an unexpected error without stopping the session. */
+  reportError(error: unknown): void;
+}
+
+export function loadForWatch(ctx: Pick<WatchRunContext, 'flags' | 'context'>): Promise<LoadResult> {
+  return loadManifest(ctx.flags.path, { cwd: ctx.context.cwd, cache: true });
+}
+
+export async function executeWatchRun(ctx: WatchRunContext, changes: string[]): Promise<void> {
+  const { state } = ctx;
+  state.runs += 1;
+  const run = state.runs;
+  ctx.emit({ type: 'watch:run-start', run, changed: changes });
+  let outcome: { result: WatchRunResult; rendered: number; failed: number; runSeconds: number };
+  try {
+    outcome = await loadAndBuild(ctx);
+  } catch (error) {
+    ctx.reportError(error);
+    outcome = { result: ctx.context.interrupt.aborted ? 'interrupted' : 'error', rendered: 0, failed: 0, runSeconds: 0 };
+  }
+  ctx.emit({
+    type: 'watch:idle',
+    run,
+    ...outcome,
+    spentSeconds: state.spentSeconds,
+    ...(ctx.flags.maxSeconds === undefined ? {} : { maxSeconds: ctx.flags.maxSeconds }),
+    files: ctx.watchedCount(),
+  });
+}
+
+async function loadAndBuild(ctx: WatchRunContext): Promise<{ result: WatchRunResult; rendered: number; failed: number; runSeconds: number }> {
+  const { flags, context, state } = ctx;
+  const json = flags.reporter === 'json';
+  const nothing = { rendered: 0, failed: 0, runSeconds: 0 };
+  // From here on this run's own load is the reference; a load during the run may replace it.
+  state.latest = null;
+  await ctx.markSeen();
+  const loaded = await loadForWatch(ctx);
+  reportDiagnostics(loaded, context, json);
+  if (!loaded.ok) {
+    const broken = loaded.source ? await listFilesOfInvalid(loaded.source, ctx.root) : [];
+    await ctx.setFiles([...new Set([...state.goodFiles, ...broken])]);
+    ctx.emit({ type: 'watch:invalid', problems: loaded.diagnostics.filter((d) => d.severity === 'error').length });
+    return { result: 'invalid', ...nothing };
+  }
+  const { manifest } = loaded;
+  state.goodFiles = listWatchFiles(manifest);
+  await ctx.setFiles(state.goodFiles);
+
+  const meter = createSpendMeter(await ctx.createRunReporter());
+  state.current = meter;
+  const remaining = flags.maxSeconds === undefined ? undefined : Math.max(0, flags.maxSeconds - state.spentSeconds);
+  let built;
+  try {
+    built = await buildOnce({
+      manifest,
+      label: loaded.source.file,
+      flags,
+      session: ctx.session,
+      reporter: meter.reporter,
+      interrupt: context.interrupt,
+      clock: ctx.clock,
+      budgetSeconds: remaining,
+      // A result whose shot was edited since its submission stays in the cache (paid for), unplaced.
+      isCurrent: (shotId, fingerprint) => state.latest === null || state.latest.get(shotId) === fingerprint,
+    });
+  } finally {
+    state.spentSeconds += meter.spentSeconds();
+    state.current = null;
+    state.latest = null;
+    await meter.reporter.close();
+  }
+  const runSeconds = meter.spentSeconds();
+  if (built.kind === 'planned') {
+    ctx.reporter.message('info', 'Dry run: nothing was uploaded, submitted or written.');
+    return { result: 'planned', ...nothing };
+  }
+  if (built.kind === 'over-budget') {
+    ctx.emit({ type: 'watch:budget', planSeconds: built.plan.totals.secondsToGenerate, spentSeconds: state.spentSeconds, maxSeconds: flags.maxSeconds ?? 0 });
+    return { result: 'over-budget', ...nothing };
+  }
+  const { report } = built;
+  const result: WatchRunResult = report.interrupted ? 'interrupted' : report.failed.length > 0 ? 'failed' : 'rendered';
+  return { result, rendered: report.rendered.length, failed: report.failed.length, runSeconds };
+}
