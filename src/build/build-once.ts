@@ -99,10 +99,14 @@ async function execute(options: BuildOnceOptions, prepared: Prepared): Promise<R
   const [{ executePlan }, { LockWriter }] = await Promise.all([import('../render/execute-plan.js'), import('../render/lock-writer.js')]);
   const session = options.session!;
   const connection = await session.connect((event) => options.reporter.event(event));
-  if (connection.ephemeral) prepared.uploadRecords.markEphemeral(connection.origin);
+  const records = prepared.uploadRecords;
+  if (connection.ephemeral) {
+    records.markEphemeral(connection.origin);
+    for (const [sha256, url] of connection.sessionUploads) records.set(connection.origin, sha256, url);
+  }
   await ensureStateFolder(prepared.paths);
   await removeStaleTempFiles([join(options.manifest.root, options.manifest.output), prepared.paths.cache, prepared.paths.dir]);
-  return executePlan({
+  const report = await executePlan({
     plan: prepared.plan,
     manifest: options.manifest,
     digests: prepared.inputs.digests,
@@ -124,6 +128,8 @@ async function execute(options: BuildOnceOptions, prepared: Prepared): Promise<R
     emit: (event) => options.reporter.event(event),
     ...(options.isCurrent ? { isCurrent: options.isCurrent } : {}),
   });
+  if (connection.ephemeral) for (const [sha256, url] of records.urlsFor(connection.origin)) connection.sessionUploads.set(sha256, url);
+  return report;
 }
 
 /**

@@ -2,11 +2,9 @@ import type { CliContext } from '../cli/context.js';
 import { buildOnce } from './build-once.js';
 import type { BuildFlags } from './flags.js';
 import { reportDiagnostics } from './report-load-failure.js';
-import { openSession, type Session } from './session.js';
 import { loadManifest } from '../manifest/load.js';
 import { createReporter } from '../report/create-reporter.js';
-import type { ProcessLock } from '../state/process-lock.js';
-import { acquireFolder } from './acquire-folder.js';
+import { withSession } from './with-session.js';
 import { stampOf } from '../state/up-to-date.js';
 import { systemClock } from '../util/clock.js';
 
@@ -21,13 +19,7 @@ export async function runBuild(flags: BuildFlags, context: CliContext, manifestF
   if (!loaded.ok) return 1;
   const { manifest } = loaded;
   const reporter = await createReporter(flags.reporter, context);
-  let session: Session | null = null;
-  let lock: ProcessLock | null = null;
-  try {
-    if (!flags.dryRun) {
-      session = await openSession(flags, context, manifest.root);
-      lock = await acquireFolder(manifest.root, { wait: flags.wait, interrupt: context.interrupt, reporter, command: 'build' });
-    }
+  return withSession({ flags, context, root: manifest.root, reporter, command: 'build' }, async (session) => {
     const outcome = await buildOnce({
       manifest,
       label: loaded.source.file,
@@ -53,12 +45,5 @@ export async function runBuild(flags: BuildFlags, context: CliContext, manifestF
     const { report } = outcome;
     if (report.interrupted) return 130;
     return report.failed.length > 0 ? 1 : 0;
-  } catch (error) {
-    if (context.interrupt.aborted) return 130;
-    throw error;
-  } finally {
-    await reporter.close();
-    await lock?.release();
-    await session?.close();
-  }
+  });
 }

@@ -16,6 +16,8 @@ export interface ApiConnection {
   origin: string;
   /** The API lives only as long as this process (embedded emulator): its upload URLs are not worth keeping. */
   ephemeral: boolean;
+  /** For an ephemeral API: the images uploaded to it in this session (a watch reuses them run after run). */
+  sessionUploads: Map<string, string>;
   /** Sends the create requests from a process of its own (see submitter/host.ts). */
   submitter: Submitter;
 }
@@ -54,6 +56,7 @@ export async function openSession(flags: BuildFlags, context: CliContext, root: 
         api: createApiClient({ baseUrl, credentials, onEvent }),
         origin: new URL(baseUrl).origin,
         ephemeral: false,
+        sessionUploads: new Map(),
         submitter: startSubmitter({ baseUrl, credentials, journalDir, stateDir, onEvent }),
       }));
       return connection;
@@ -85,6 +88,7 @@ async function openEmulatorSession(pollIntervalMs: number, journalDir: string, s
             api: createApiClient({ baseUrl: running.url, credentials, onEvent }),
             origin: running.origin,
             ephemeral: true,
+            sessionUploads: new Map(),
             submitter: startSubmitter({ baseUrl: running.url, credentials, journalDir, stateDir, onEvent }),
           };
         },

@@ -2,11 +2,9 @@ import { dirname } from 'node:path';
 import type { CliContext } from '../cli/context.js';
 import { parseBuildFlags } from '../build/flags.js';
 import { reportDiagnostics } from '../build/report-load-failure.js';
-import { openSession, type Session } from '../build/session.js';
 import { loadManifest } from '../manifest/load.js';
 import { createReporter } from '../report/create-reporter.js';
-import type { ProcessLock } from '../state/process-lock.js';
-import { acquireFolder } from '../build/acquire-folder.js';
+import { withSession } from '../build/with-session.js';
 import { systemClock } from '../util/clock.js';
 import { runWatchSession } from '../watch/watch-session.js';
 
@@ -24,14 +22,8 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   }
   const root = dirname(initial.source.absFile);
   const reporter = await createReporter(flags.reporter, context);
-  let session: Session | null = null;
-  let lock: ProcessLock | null = null;
-  try {
-    if (!flags.dryRun) {
-      session = await openSession(flags, context, root);
-      lock = await acquireFolder(root, { wait: flags.wait, interrupt: context.interrupt, reporter, command: 'watch' });
-    }
-    return await runWatchSession({
+  return withSession({ flags, context, root, reporter, command: 'watch' }, (session) =>
+    runWatchSession({
       flags,
       context,
       root,
@@ -40,13 +32,6 @@ export async function run(args: string[], context: CliContext): Promise<number> 
       createRunReporter: () => createReporter(flags.reporter, context),
       initial,
       clock: systemClock,
-    });
-  } catch (error) {
-    if (context.interrupt.aborted) return 130;
-    throw error;
-  } finally {
-    await reporter.close();
-    await lock?.release();
-    await session?.close();
-  }
+    }),
+  );
 }

@@ -64,6 +64,12 @@ export async function renderShot(context: RunContext, plan: ShotPlan, earlierInD
       context.report.notSubmitted.push(shot.id);
       return;
     }
+    // Edited since this build planned it (watch mode): paying for the old version now would buy a
+    // video nobody wants; the next run plans the new one.
+    if (!context.isCurrent(shot.id, plan.fingerprint)) {
+      context.emit({ type: 'notice', level: 'info', message: `${shot.id} changed while waiting to be submitted: left to the next run` });
+      return;
+    }
     const entry = await submit(context, plan, body, earlierInDoubt);
     if (!entry) return;
     earlierInDoubt = [];

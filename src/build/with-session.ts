@@ -1,0 +1,33 @@
+import type { CliContext } from '../cli/context.js';
+import type { Reporter } from '../report/reporter.js';
+import type { ProcessLock } from '../state/process-lock.js';
+import { acquireFolder } from './acquire-folder.js';
+import type { BuildFlags } from './flags.js';
+import { openSession, type Session } from './session.js';
+
+// What build and watch do around their work: open the session (credentials checked before any work;
+// none for a dry run), take the folder, and give everything back — reporter, lock, session — however
+// the work ends. An error while interrupted is the interruption: exit 130.
+
+export async function withSession(
+  options: { flags: BuildFlags; context: CliContext; root: string; reporter: Reporter; command: 'build' | 'watch' },
+  work: (session: Session | null) => Promise<number>,
+): Promise<number> {
+  const { flags, context, root, reporter } = options;
+  let session: Session | null = null;
+  let lock: ProcessLock | null = null;
+  try {
+    if (!flags.dryRun) {
+      session = await openSession(flags, context, root);
+      lock = await acquireFolder(root, { wait: flags.wait, interrupt: context.interrupt, reporter, command: options.command });
+    }
+    return await work(session);
+  } catch (error) {
+    if (context.interrupt.aborted) return 130;
+    throw error;
+  } finally {
+    await reporter.close();
+    await lock?.release();
+    await session?.close();
+  }
+}
