@@ -59,7 +59,7 @@ export async function buildOnce(options: BuildOnceOptions): Promise<BuildOutcome
   for (const file of unreadable) reporter.message('warn', `${file} is unreadable and was left alone (move it aside if it keeps appearing)`);
   const [hashCache, uploadRecords] = await Promise.all([HashCache.read(paths.hashes), UploadRecords.read(paths.uploads)]);
   const origin = options.session?.persistentOrigin ?? null;
-  const uploaded = new Set(origin ? uploadRecords.urlsFor(origin).keys() : []);
+  const uploaded = new Set(origin ? uploadRecords.urlsFor(origin).keys() : (options.session?.sessionUploaded() ?? []));
   const inputs = await gatherPlanInputs({ manifest, lock: lockState.lock, paths, hashCache, journal: entries, uploaded, now: clock.now, only, force });
   const plan = createPlan(inputs);
   reporter.plan(plan, options.label);

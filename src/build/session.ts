@@ -30,6 +30,8 @@ export interface Session {
   target: string;
   /** The API's origin when uploads to it can be remembered across builds (not the embedded emulator). */
   persistentOrigin: string | null;
+  /** Image digests uploaded to an ephemeral API earlier in this session (for the plan's upload count). */
+  sessionUploaded(): Iterable<string>;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function openSession(flags: BuildFlags, context: CliContext, root: 
     pollIntervalMs: pollIntervalMs ?? DEFAULT_POLL_MS,
     target: baseUrl,
     persistentOrigin: new URL(baseUrl).origin,
+    sessionUploaded: () => [],
     connect(onEvent) {
       if (!credentials) throw new Error('a dry run never connects');
       connection ??= Promise.all([import('../api/client.js'), import('../submitter/host.js')]).then(([{ createApiClient }, { startSubmitter }]) => ({
@@ -75,10 +78,12 @@ async function openEmulatorSession(pollIntervalMs: number, journalDir: string, s
   // Started on first use: a build with nothing to do should not pay for a server it never calls.
   let emulator: Promise<import('../emulator/index.js').Emulator> | undefined;
   let connection: Promise<ApiConnection> | undefined;
+  const sessionUploads = new Map<string, string>();
   return {
     pollIntervalMs,
     target: 'the embedded emulator',
     persistentOrigin: null,
+    sessionUploaded: () => sessionUploads.keys(),
     connect(onEvent) {
       emulator ??= import('../emulator/index.js').then(({ startEmulator }) => startEmulator({ port: 0 }));
       connection ??= Promise.all([emulator, import('../api/client.js'), import('../submitter/host.js')]).then(
@@ -88,7 +93,7 @@ async function openEmulatorSession(pollIntervalMs: number, journalDir: string, s
             api: createApiClient({ baseUrl: running.url, credentials, onEvent }),
             origin: running.origin,
             ephemeral: true,
-            sessionUploads: new Map(),
+            sessionUploads,
             submitter: startSubmitter({ baseUrl: running.url, credentials, journalDir, stateDir, onEvent }),
           };
         },
