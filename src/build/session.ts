@@ -23,8 +23,13 @@ export interface ApiConnection {
 }
 
 export interface Session {
-  /** Creates the client on first use. */
+  /**
+   * Creates the client on first use. API events go to the listener of the latest call (a watch
+   * session connects once and gives each run its own reporter).
+   */
   connect(onEvent: (event: ApiEvent) => void): Promise<ApiConnection>;
+  /** Starts the client and the submitter process now, while the build is still loading and planning. */
+  prewarm(): void;
   pollIntervalMs: number;
   /** Human description of where requests go (never with credentials). */
   target: string;
@@ -48,26 +53,42 @@ export async function openSession(flags: BuildFlags, context: CliContext, root: 
   const baseUrl = resolveBaseUrl(flags.baseUrl, env);
   const credentials = flags.dryRun ? null : readCredentials(env);
   let connection: Promise<ApiConnection> | undefined;
-  return {
+  const events = createListener();
+  const session: Session = {
     pollIntervalMs: pollIntervalMs ?? DEFAULT_POLL_MS,
     target: baseUrl,
     persistentOrigin: new URL(baseUrl).origin,
     sessionUploaded: () => [],
     connect(onEvent) {
       if (!credentials) throw new Error('a dry run never connects');
-      connection ??= Promise.all([import('../api/client.js'), import('../submitter/host.js')]).then(([{ createApiClient }, { startSubmitter }]) => ({
-        api: createApiClient({ baseUrl, credentials, onEvent }),
+      events.target = onEvent;
+      connection ??= Promise.all([import('../submitter/host.js'), import('../api/client.js')]).then(([{ startSubmitter }, { createApiClient }]) => ({
+        // The submitter first: its process starts loading while this one loads the client.
+        submitter: startSubmitter({ baseUrl, credentials, journalDir, stateDir, onEvent: events.emit }),
+        api: createApiClient({ baseUrl, credentials, onEvent: events.emit }),
         origin: new URL(baseUrl).origin,
         ephemeral: false,
         sessionUploads: new Map(),
-        submitter: startSubmitter({ baseUrl, credentials, journalDir, stateDir, onEvent }),
       }));
       return connection;
+    },
+    prewarm() {
+      if (credentials) void session.connect(events.target).catch(() => {});
     },
     async close() {
       if (connection) await closeConnection(await connection);
     },
   };
+  return session;
+}
+
+/** One API-event listener per session, retargeted by each `connect`. */
+function createListener() {
+  const listener = {
+    target: (_event: ApiEvent): void => {},
+    emit: (event: ApiEvent): void => listener.target(event),
+  };
+  return listener;
 }
 
 async function closeConnection(connection: ApiConnection): Promise<void> {
@@ -79,32 +100,38 @@ async function openEmulatorSession(pollIntervalMs: number, journalDir: string, s
   let emulator: Promise<import('../emulator/index.js').Emulator> | undefined;
   let connection: Promise<ApiConnection> | undefined;
   const sessionUploads = new Map<string, string>();
-  return {
+  const events = createListener();
+  const session: Session = {
     pollIntervalMs,
     target: 'the embedded emulator',
     persistentOrigin: null,
     sessionUploaded: () => sessionUploads.keys(),
     connect(onEvent) {
+      events.target = onEvent;
       emulator ??= import('../emulator/index.js').then(({ startEmulator }) => startEmulator({ port: 0 }));
       connection ??= Promise.all([emulator, import('../api/client.js'), import('../submitter/host.js')]).then(
         ([running, { createApiClient }, { startSubmitter }]) => {
           const credentials = { accessKey: running.accessKey, secretKey: running.secretKey };
           return {
-            api: createApiClient({ baseUrl: running.url, credentials, onEvent }),
+            submitter: startSubmitter({ baseUrl: running.url, credentials, journalDir, stateDir, onEvent: events.emit }),
+            api: createApiClient({ baseUrl: running.url, credentials, onEvent: events.emit }),
             origin: running.origin,
             ephemeral: true,
             sessionUploads,
-            submitter: startSubmitter({ baseUrl: running.url, credentials, journalDir, stateDir, onEvent }),
           };
         },
       );
       return connection;
+    },
+    prewarm() {
+      void session.connect(events.target).catch(() => {});
     },
     async close() {
       if (connection) await closeConnection(await connection);
       if (emulator) await (await emulator).close();
     },
   };
+  return session;
 }
 
 function resolvePollInterval(flags: BuildFlags, env: Readonly<Record<string, string | undefined>>): number | undefined {

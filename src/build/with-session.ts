@@ -20,6 +20,9 @@ export async function withSession(
     if (!flags.dryRun) {
       session = await openSession(flags, context, root);
       lock = await acquireFolder(root, { wait: flags.wait, interrupt: context.interrupt, reporter, command: options.command });
+      // Most builds that get this far have work to send: start the client and the submitter process
+      // now, so they are ready when the plan is.
+      session.prewarm();
     }
     return await work(session);
   } catch (error) {

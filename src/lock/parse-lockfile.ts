@@ -15,6 +15,29 @@ export function serializeLockfile(lock: Lockfile): string {
   return canonicalJsonPretty(lock);
 }
 
+/**
+ * serializeLockfile with each entry's text kept by identity, for a writer that rewrites the file
+ * after every finished shot: entries are immutable objects, so an unchanged entry is never
+ * serialized twice. The bytes are exactly serializeLockfile's (test/unit/lock/lockfile.test.ts).
+ */
+export function createLockSerializer(): (lock: Lockfile) => string {
+  const texts = new WeakMap<LockEntry, string>();
+  const entryText = (entry: LockEntry) => {
+    let text = texts.get(entry);
+    if (text === undefined) {
+      text = canonicalJsonPretty(entry).trimEnd().replace(/\n/g, '\n    ');
+      texts.set(entry, text);
+    }
+    return text;
+  };
+  return (lock) => {
+    const ids = Object.keys(lock.shots).sort();
+    if (ids.length === 0) return serializeLockfile(lock);
+    const body = ids.map((id) => `    ${JSON.stringify(id)}: ${entryText(lock.shots[id]!)}`).join(',\n');
+    return `{\n  "lockfileVersion": ${JSON.stringify(lock.lockfileVersion)},\n  "shots": {\n${body}\n  }\n}\n`;
+  };
+}
+
 export function parseLockfile(text: string, file: string): Lockfile {
   const conflict = /^(<{7}|={7}|>{7})(?: |$)/m.exec(text);
   if (conflict) {

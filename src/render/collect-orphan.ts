@@ -7,6 +7,8 @@ import type { RunContext } from './run-context.js';
 // but it replaces no output and touches no lock entry.
 
 export async function collectOrphan(context: RunContext, entry: JournalEntry): Promise<void> {
+  const release = await context.slots.acquire();
+  if (context.interrupt.aborted) return release();
   const outcome = await followTask(context, entry, {
     shotId: entry.shotId,
     fingerprint: entry.fingerprint,
@@ -15,7 +17,7 @@ export async function collectOrphan(context: RunContext, entry: JournalEntry): P
     seed: entry.seed,
     outputPath: '',
     place: false,
-  });
+  }, release);
   if (outcome.kind === 'done') {
     context.report.collected += 1;
     context.emit({ type: 'shot:collected', id: entry.shotId, taskId: entry.taskId!, note: 'an earlier version, kept in the cache' });

@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import type { BachApi } from '../api/types.js';
 import { removeLockEntries } from '../lock/update-lockfile.js';
 import type { Manifest } from '../manifest/types.js';
@@ -17,12 +16,15 @@ import type { Emit, RunReport } from './events.js';
 import type { LockWriter } from './lock-writer.js';
 import { renderShot, resumeShot } from './render-shot.js';
 import { restoreShot } from './restore-shot.js';
+import { Semaphore } from './semaphore.js';
 import { createEmptyReport, failShot, type RunContext } from './run-context.js';
 import { uploadImages, type ImageToUpload } from './upload-images.js';
 
 // The executor: carries out a plan. Uploads run in the background while shots that need no upload
-// start at once; every shot — restore, resume, render, collect — runs under one bounded concurrency
-// (a slot covers submit → poll → download). It emits events and returns a report; it never prints.
+// start at once. One bounded concurrency (`--concurrency`) covers every task in flight on the server —
+// new renders from submit to the end of polling, resumed and collected tasks while they are polled —
+// and downloads and cache copies run under a transfer pool, so the next submission never waits for a
+// file. It emits events and returns a report; it never prints.
 //
 // Ctrl-C (`interrupt`): nothing new is submitted, polls and downloads stop at once (their tasks stay
 // in the journal and resume next build), and create requests already on the wire get `createGraceMs`
@@ -97,6 +99,8 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
     report: createEmptyReport(),
     stop: { reason: null },
     inDoubtLog: new InDoubtLog(options.paths.inDoubt),
+    slots: new Semaphore(options.concurrency),
+    transfers: new Semaphore(Math.max(2, options.concurrency)),
   };
   const report = context.report;
   // Warnings an earlier build could not show (it was killed before its summary).
@@ -108,27 +112,26 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
   }
   const { resume, orphans, inDoubt } = sortJournal(plan, options.journalEntries, options.journal, options.emit);
 
-  const limit = pLimit(Math.max(1, options.concurrency));
   const guard = (shotId: string, work: () => Promise<void>) =>
     work().catch((error: unknown) => {
       failShot(context, { id: shotId, message: `shot ${shotId}: ${error instanceof Error ? error.message : String(error)}` });
     });
   const jobs: Promise<void>[] = [];
-  for (const entry of orphans) jobs.push(limit(() => guard(entry.shotId, () => (interrupt.aborted ? Promise.resolve() : collectOrphan(context, entry)))));
+  for (const entry of orphans) jobs.push(guard(entry.shotId, () => collectOrphan(context, entry)));
   for (const shot of plan.shots) {
     if (shot.kind === 'unchanged') report.unchanged += 1;
     else if (shot.kind === 'skipped') report.skipped += 1;
     else if (shot.source === 'in-flight') {
       const entry = resume.get(shot.fingerprint)!;
-      jobs.push(limit(() => guard(shot.shot.id, () => (interrupt.aborted ? Promise.resolve() : resumeShot(context, shot, entry)))));
+      jobs.push(guard(shot.shot.id, () => resumeShot(context, shot, entry)));
     } else if (shot.source === 'cache') {
-      jobs.push(limit(() => guard(shot.shot.id, () => (interrupt.aborted ? Promise.resolve() : restoreShot(context, shot)))));
+      jobs.push(guard(shot.shot.id, () => context.transfers.run(() => (interrupt.aborted ? Promise.resolve() : restoreShot(context, shot)))));
     } else if (shot.source === 'render') {
       // Wait for this shot's images outside the limit, so that shots needing no upload are not
       // queued behind ones that do.
       const ready = Promise.allSettled(imagesOf(shot.shot).filter((r) => r.kind === 'file').map((r) => images.urlFor(options.digests.get(r.path)!)));
       const earlier = inDoubt.get(shot.fingerprint) ?? [];
-      jobs.push(ready.then(() => limit(() => guard(shot.shot.id, () => renderShot(context, shot, earlier)))));
+      jobs.push(ready.then(() => guard(shot.shot.id, () => renderShot(context, shot, earlier))));
     }
   }
   await Promise.all(jobs);

@@ -21,7 +21,29 @@ export type FollowOutcome =
   | { kind: 'expired'; message: string }
   | { kind: 'error'; message: string };
 
-export async function followTask(context: RunContext, entry: JournalEntry, target: PlaceTarget & { place: boolean }): Promise<FollowOutcome> {
+/**
+ * `releaseSlot` gives back the concurrency slot the task held while it was on the server: called as
+ * soon as polling ends, before the download, which runs under the transfer pool instead.
+ */
+export async function followTask(
+  context: RunContext,
+  entry: JournalEntry,
+  target: PlaceTarget & { place: boolean },
+  releaseSlot: () => void,
+): Promise<FollowOutcome> {
+  try {
+    return await pollAndCollect(context, entry, target, releaseSlot);
+  } finally {
+    releaseSlot();
+  }
+}
+
+async function pollAndCollect(
+  context: RunContext,
+  entry: JournalEntry,
+  target: PlaceTarget & { place: boolean },
+  releaseSlot: () => void,
+): Promise<FollowOutcome> {
   const { api, interrupt, emit } = context;
   const taskId = entry.taskId!;
   const shot = target.shotId;
@@ -45,15 +67,24 @@ export async function followTask(context: RunContext, entry: JournalEntry, targe
     }
     return { kind: 'error', message: `lost contact while following task ${taskId}: ${describeApiError(error)}; it is recorded and the next build resumes it` };
   }
+  releaseSlot();
   if (state.status === 'TASK_FAILED') return { kind: 'task-failed', message: state.message ?? 'no reason given' };
   if (!state.videoUrl) return { kind: 'error', message: `task ${taskId} succeeded without a video URL` };
+  const videoUrl = state.videoUrl;
+  return context.transfers.run(() => downloadAndPlace(context, entry, target, videoUrl));
+}
+
+async function downloadAndPlace(context: RunContext, entry: JournalEntry, target: PlaceTarget & { place: boolean }, videoUrl: string): Promise<FollowOutcome> {
+  const { api, interrupt, emit } = context;
+  const taskId = entry.taskId!;
+  const shot = target.shotId;
 
   if (target.place) emit({ type: 'shot:status', id: shot, status: 'downloading', taskId });
   const collect = (videoUrl: string) =>
     collectResult({ api, cacheDir: context.paths.cache, videoUrl, fingerprint: entry.fingerprint, mode: entry.mode, request: entry.request, seed: entry.seed, taskId, signal: interrupt });
   let record: CacheRecord;
   try {
-    record = await collect(state.videoUrl).catch(async (error: unknown) => {
+    record = await collect(videoUrl).catch(async (error: unknown) => {
       // An expired result URL: ask the task again, in case the server hands out a fresh link.
       if (!(error instanceof ApiError && error.gone)) throw error;
       const fresh = await api.getTask(entry.mode, taskId, { signal: interrupt });

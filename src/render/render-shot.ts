@@ -60,20 +60,26 @@ export async function renderShot(context: RunContext, plan: ShotPlan, earlierInD
       failShot(context, { id: shot.id, message: `shot ${shot.id}: ${(error as Error).message}` });
       return;
     }
+    const release = await context.slots.acquire();
     if (context.interrupt.aborted || context.stop.reason) {
+      release();
       context.report.notSubmitted.push(shot.id);
       return;
     }
     // Edited since this build planned it (watch mode): paying for the old version now would buy a
     // video nobody wants; the next run plans the new one.
     if (!context.isCurrent(shot.id, plan.fingerprint)) {
+      release();
       context.emit({ type: 'notice', level: 'info', message: `${shot.id} changed while waiting to be submitted: left to the next run` });
       return;
     }
     const entry = await submit(context, plan, body, earlierInDoubt);
-    if (!entry) return;
+    if (!entry) {
+      release();
+      return;
+    }
     earlierInDoubt = [];
-    const outcome = await followTask(context, entry, { ...targetOf(plan), place: true });
+    const outcome = await followTask(context, entry, { ...targetOf(plan), place: true }, release);
     if (outcome.kind === 'done') {
       if (outcome.placed) {
         context.report.rendered.push(shot.id);
@@ -109,8 +115,10 @@ export async function renderShot(context: RunContext, plan: ShotPlan, earlierInD
 /** Resumes a task a previous (interrupted) build paid for. */
 export async function resumeShot(context: RunContext, plan: ShotPlan, entry: JournalEntry): Promise<void> {
   if (entry.inDoubt) markInDoubt(context, plan.shot.id);
+  const release = await context.slots.acquire();
+  if (context.interrupt.aborted) return release();
   context.emit({ type: 'shot:status', id: plan.shot.id, status: 'pending', taskId: entry.taskId! });
-  const outcome = await followTask(context, entry, { ...targetOf(plan), place: true });
+  const outcome = await followTask(context, entry, { ...targetOf(plan), place: true }, release);
   if (outcome.kind === 'done') {
     context.report.rendered.push(plan.shot.id);
     context.report.secondsGenerated += plan.shot.duration;

@@ -10,6 +10,7 @@ import type { Clock } from '../util/clock.js';
 import type { Emit, RunReport, ShotFailure } from './events.js';
 import type { LockWriter } from './lock-writer.js';
 import type { ImageUrls } from './upload-images.js';
+import type { Semaphore } from './semaphore.js';
 
 // Everything one build's shot workers share. `stop` is set when going on would be pointless or
 // costly for every remaining shot (credits exhausted, keys rejected); `interrupt` is Ctrl-C (stop
@@ -42,6 +43,10 @@ export interface RunContext {
   report: RunReport;
   stop: { reason: string | null };
   inDoubtLog: InDoubtLog;
+  /** `--concurrency`: tasks in flight on the server (submit → poll). */
+  slots: Semaphore;
+  /** Downloads and cache copies. */
+  transfers: Semaphore;
 }
 
 export function createEmptyReport(): RunReport {

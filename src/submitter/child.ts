@@ -23,6 +23,9 @@ let registry: string | undefined;
 let ready: Promise<void> | undefined;
 let inFlight = 0;
 let closing = false;
+/** See exitWhenIdle. */
+const QUIET_MS = 200;
+let exitTimer: NodeJS.Timeout | undefined;
 
 const send = (message: FromSubmitter) => {
   if (process.connected) process.send!(message);
@@ -48,6 +51,12 @@ process.on('disconnect', () => {
 });
 
 send({ type: 'hello' });
+// The build may have let go before this process was listening (a build with nothing to submit):
+// that `disconnect` was never seen, so look.
+if (!process.connected) {
+  closing = true;
+  exitWhenIdle();
+}
 
 async function initialise(message: Extract<ToSubmitter, { type: 'init' }>): Promise<void> {
   const [{ createApiClient }, { ApiError }, { Journal }] = await Promise.all([
@@ -90,9 +99,6 @@ async function create(message: Extract<ToSubmitter, { type: 'create' }>): Promis
 // died; those were meant (their `submitting` records exist) and must be sent and recorded. So exit
 // only after a quiet moment with nothing in flight, re-checked at the last instant — an exit between
 // "the API answered" and "the journal has it" is exactly the loss this process exists to prevent.
-const QUIET_MS = 200;
-let exitTimer: NodeJS.Timeout | undefined;
-
 function exitWhenIdle(): void {
   if (!closing || inFlight > 0 || exitTimer) return;
   exitTimer = setTimeout(() => {

@@ -123,6 +123,11 @@ export function startSubmitter(options: SubmitterOptions): Submitter {
     },
     async close() {
       post({ type: 'close' });
+      if (pending.size === 0) {
+        // Nothing in flight: the submitter exits on its own once idle; no need to wait for it.
+        if (child.connected) child.disconnect();
+        return;
+      }
       // It exits as soon as nothing is in flight; do not wait on a slow request (it records on its own).
       // The timer is referenced on purpose: with the child and its channel unreferenced, it is what keeps
       // this process alive until the wait is over (an empty event loop would end it mid-await).

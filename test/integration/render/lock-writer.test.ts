@@ -36,3 +36,16 @@ describe('LockWriter', () => {
     expect((await import('node:fs')).statSync(path).mtimeMs).toBe(before);
   });
 });
+
+describe('LockWriter when nothing changes', () => {
+  it('settles updates and flushes even when no byte would change (no write, no wait)', async () => {
+    const root = await testdir();
+    const path = join(root, 'bach.lock');
+    const writer = new LockWriter(path, { lockfileVersion: 1, shots: {} }, null);
+    await writer.update((l) => l);
+    await writer.update((l) => l);
+    await writer.flush();
+    await Promise.all([writer.update((l) => l), writer.update((l) => l), writer.flush()]);
+    expect(readFileSync(path, 'utf8')).toContain('"lockfileVersion": 1');
+  });
+});
