@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { BachError } from '../../../src/errors.js';
-import { parseLockfile, serializeLockfile } from '../../../src/lock/parse-lockfile.js';
+import { createLockSerializer, parseLockfile, serializeLockfile } from '../../../src/lock/parse-lockfile.js';
 import { removeLockEntries, setLockEntry } from '../../../src/lock/update-lockfile.js';
 import { emptyLockfile, type Lockfile } from '../../../src/lock/types.js';
 import { builtState, digestsOf, file, makeManifest, makeShot } from '../../helpers/builders.js';
@@ -37,6 +37,15 @@ describe('lockfile text', () => {
     expect(text).toContain('\n  "lockfileVersion": 1,\n');
     const reordered: Lockfile = { shots: { zeta: lock.shots.zeta!, alpha: lock.shots.alpha! }, lockfileVersion: 1 };
     expect(serializeLockfile(reordered)).toBe(text);
+  });
+
+  it('has a cached serializer that writes exactly the same bytes', () => {
+    const serialize = createLockSerializer();
+    expect(serialize(lock)).toBe(serializeLockfile(lock));
+    expect(serialize(lock)).toBe(serializeLockfile(lock));
+    expect(serialize(emptyLockfile())).toBe(serializeLockfile(emptyLockfile()));
+    const one = { lockfileVersion: 1 as const, shots: { zeta: lock.shots.zeta! } };
+    expect(serialize(one)).toBe(serializeLockfile(one));
   });
 
   it('round-trips and matches its JSON Schema', () => {
