@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     // e2e tests spawn the built CLI and a real emulator on loopback; give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,

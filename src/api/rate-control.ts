@@ -31,7 +31,7 @@ export interface RateControlOptions {
 export const DEFAULT_RATE_CONTROL: RateControlOptions = {
   initialFactor: 0.9,
   decreaseFactor: 0.85,
-  increasePerSecond: 0.01,
+  increasePerSecond: 0.02,
   minRate: 0.2,
   startFloor: 1,
   maxRate: 10_000,

@@ -1,0 +1,19 @@
+// Preloaded into a measured child (NODE_OPTIONS=--import=<this file>): on exit, writes the
+// process's peak resident set size to <BACH_BENCH_RSS_DIR>/<pid>.json. Measures without any change
+// to the product and without system tools; 'exit' also runs after process.exit(). Node processes
+// the CLI starts (e.g. its submitter) inherit NODE_OPTIONS and the variable and report too, each in
+// its own file, so the bench can tell the CLI's own figure from its helpers'.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.env.BACH_BENCH_RSS_DIR;
+if (dir) {
+  process.on('exit', () => {
+    const record = { pid: process.pid, ppid: process.ppid, argv: process.argv.slice(1), maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+    try {
+      writeFileSync(join(dir, `${process.pid}.json`), JSON.stringify(record));
+    } catch {
+      // The bench already removed the folder (a helper that outlived its reading): nothing to report.
+    }
+  });
+}
