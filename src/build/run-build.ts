@@ -32,7 +32,7 @@ export async function runBuild(flags: BuildFlags, context: CliContext, manifestF
       manifestStamp,
     });
     if (outcome.kind === 'planned') {
-      reporter.message('info', 'Dry run: nothing was uploaded, submitted or written.');
+      reporter.message('info', 'Dry run: nothing was uploaded or submitted; no output and no lockfile were written.');
       return 0;
     }
     if (outcome.kind === 'over-budget') {

@@ -13,8 +13,9 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   const flags = parseBuildFlags(args, 'build');
   if (flags.watch) return (await import('./watch.js')).run(args, context);
   const manifestFile = locateManifestFile(context.cwd, flags.path);
+  // A missing key is reported before anything else happens (a dry run needs none).
+  if (manifestFile && !flags.dryRun) await checkCredentials(flags, context, manifestFile);
   if (manifestFile && canAnswerFromSnapshot(flags)) {
-    await checkCredentials(flags, context, manifestFile);
     const ids = checkUpToDate(manifestFile, snapshotVersion());
     if (ids) {
       const palette = createPalette(shouldUseColor(context.stdout.isTTY, context.env));

@@ -1,7 +1,9 @@
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import pLimit from 'p-limit';
+import { UPLOAD_FORMATS } from '../api/capabilities.js';
 import { describeApiError } from '../api/messages.js';
+import { detectImageFormat } from '../manifest/file-facts.js';
 import type { BachApi, UploadFile } from '../api/types.js';
 import type { UploadRecords } from '../state/upload-records.js';
 import { createBatches } from './batches.js';
@@ -70,10 +72,12 @@ type Settlers = Map<string, { resolve(url: string): void; reject(error: Error): 
 
 async function run(options: UploadImagesOptions, settlers: Settlers): Promise<void> {
   const { api, origin, records, signal } = options;
-  const unique = [...new Map(options.images.map((image) => [image.sha256, image])).values()];
+  const unique: ImageToUpload[] = [];
+  const seen = new Set<string>();
+  for (const image of options.images) if (!seen.has(image.sha256) && seen.add(image.sha256)) unique.push(image);
   const known = records.urlsFor(origin);
   const limit = pLimit(8);
-  const pending: (ImageToUpload & { size: number })[] = [];
+  const pending: (ImageToUpload & { size: number; extension: string })[] = [];
   await Promise.all(
     unique.map((image) =>
       limit(async () => {
@@ -83,8 +87,9 @@ async function run(options: UploadImagesOptions, settlers: Settlers): Promise<vo
           return;
         }
         if (url) records.forget(origin, image.sha256);
-        const { size } = await stat(join(options.root, image.path));
-        pending.push({ ...image, size });
+        const absolute = join(options.root, image.path);
+        const [{ size }, extension] = await Promise.all([stat(absolute), uploadExtension(absolute)]);
+        pending.push({ ...image, size, extension });
       }),
     ),
   );
@@ -97,7 +102,7 @@ async function run(options: UploadImagesOptions, settlers: Settlers): Promise<vo
     const files: UploadFile[] = batch.map((image) => ({
       path: join(options.root, image.path),
       // Content-addressed names: unique within a batch, and no local folder names leave the machine.
-      name: `${image.sha256.slice(0, 16)}${extname(image.path).toLowerCase()}`,
+      name: `${image.sha256.slice(0, 16)}.${image.extension}`,
       size: image.size,
     }));
     let failed = 0;
@@ -123,6 +128,25 @@ async function run(options: UploadImagesOptions, settlers: Settlers): Promise<vo
     }
     await records.write();
     options.emit({ type: 'upload:batch', index: index + 1, batches: batches.length, images: batch.length, bytes: sum(batch), failed });
+  }
+}
+
+/**
+ * The extension the server should see: the file's own when it names a supported format, else the
+ * format its bytes are (the loader accepts images by content, so `still.data` holding a PNG is fine
+ * here, and the server, which goes by the name, must be told `.png`).
+ */
+async function uploadExtension(path: string): Promise<string> {
+  const own = extname(path).slice(1).toLowerCase();
+  if ((UPLOAD_FORMATS as readonly string[]).includes(own)) return own;
+  const handle = await open(path, 'r');
+  try {
+    const head = new Uint8Array(512);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const format = detectImageFormat(head.subarray(0, bytesRead));
+    return format === 'jpeg' ? 'jpg' : (format ?? (own || 'bin'));
+  } finally {
+    await handle.close();
   }
 }
 

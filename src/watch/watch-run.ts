@@ -116,7 +116,7 @@ async function loadAndBuild(ctx: WatchRunContext): Promise<{ result: WatchRunRes
   }
   const runSeconds = meter.spentSeconds();
   if (built.kind === 'planned') {
-    ctx.reporter.message('info', 'Dry run: nothing was uploaded, submitted or written.');
+    ctx.reporter.message('info', 'Dry run: nothing was uploaded or submitted; no output and no lockfile were written.');
     return { result: 'planned', ...nothing };
   }
   if (built.kind === 'over-budget') {

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseMp4 } from '../../src/video/index.js';
@@ -124,5 +124,62 @@ describe('bach-render build against the emulator', () => {
     expect(second.code).toBe(0);
     expect(emulator.stats().uploads).toMatchObject({ batches: 2, images: 351 });
     expect(emulator.stats().submissions.total).toBe(53);
+  });
+});
+
+describe('spending control', () => {
+  it('--max-seconds refuses a build over budget and submits nothing; within budget it builds', async () => {
+    const emulator = await useEmulator({ processingMs: 10 });
+    const root = await testdir(storyTree());
+    const refused = await build(root, emulator, '--max-seconds', '10');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('Plan: 3 to render (11 s of video)');
+    expect(refused.stderr).toContain('this build would generate 11 s of video, more than --max-seconds 10; nothing was submitted');
+    expect(emulator.stats().requests.total).toBe(0);
+    expect(existsSync(join(root, 'bach.lock'))).toBe(false);
+    const allowed = await build(root, emulator, '--max-seconds', '11');
+    expect(allowed.code).toBe(0);
+    expect(emulator.stats().submissions.total).toBe(3);
+  });
+
+  it('--dry-run plans only: no credentials needed, no request, no file written', async () => {
+    const root = await testdir(storyTree());
+    const result = await runCli(['build', '--dry-run'], { cwd: root });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Plan: 3 to render (11 s of video); 4 images to upload.');
+    expect(result.stdout).toContain('Dry run: nothing was uploaded or submitted; no output and no lockfile were written.');
+    expect(readdirSync(root).sort()).toEqual(['.bach', 'bach.yaml', 'frames', 'refs']);
+  });
+
+  it('--only builds just the named shots, and --force renders an unchanged shot again', async () => {
+    const emulator = await useEmulator({ processingMs: 10 });
+    const root = await testdir(storyTree());
+    const only = await build(root, emulator, '--only', 'opening,wake');
+    expect(only.code).toBe(0);
+    expect(emulator.stats().submissions.byMode).toMatchObject({ text2video: 1, image2video: 1, multi2video: 0 });
+    expect(Object.keys(JSON.parse(readFileSync(join(root, 'bach.lock'), 'utf8')).shots)).toEqual(['opening', 'wake']);
+
+    const unknown = await build(root, emulator, '--only', 'openning');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('--only openning: no shot with this id in the manifest (did you mean "opening"?)');
+
+    await build(root, emulator);
+    expect(emulator.stats().submissions.total).toBe(3);
+    const before = readFileSync(join(root, 'renders/opening.mp4'));
+    const forced = await build(root, emulator, '--force', 'opening');
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toMatch(/! opening\s+forced \(--force\)\s+6 s/);
+    expect(emulator.stats().submissions.total).toBe(4);
+    expect(readFileSync(join(root, 'renders/opening.mp4')).equals(before)).toBe(false);
+  });
+
+  it('reports missing keys before any work starts', async () => {
+    const root = await testdir(storyTree());
+    for (const args of [['build'], ['build', '--only', 'opening'], ['build', '--reporter', 'json']]) {
+      const result = await runCli(args, { cwd: root });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^error: BACH_ACCESS_KEY and BACH_SECRET_KEY are not set\n/);
+      expect(existsSync(join(root, '.bach'))).toBe(false);
+    }
   });
 });
