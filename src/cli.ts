@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { setMaxListeners } from 'node:events';
 import { COMMANDS, globalHelp } from './cli/commands.js';
 import type { CliContext } from './cli/context.js';
 import { BachError, ExitError } from './errors.js';
@@ -37,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
 
 function createProcessContext(): CliContext {
   const controller = new AbortController();
+  // Every poll, sleep and transfer of a build listens to this one signal at the same time.
+  setMaxListeners(0, controller.signal);
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts += 1;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { BachApi } from '../api/types.js';
 import { removeLockEntries } from '../lock/update-lockfile.js';
 import type { Manifest } from '../manifest/types.js';
@@ -62,6 +63,7 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
   const started = options.clock.now();
   const { plan, interrupt } = options;
   const hard = new AbortController();
+  setMaxListeners(0, hard.signal);
   const onInterrupt = () => {
     options.emit({ type: 'run:interrupted', waitingFor: 0 });
     setTimeout(() => hard.abort(interrupt.reason), options.createGraceMs ?? 3_000).unref();

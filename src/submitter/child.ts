@@ -27,9 +27,13 @@ let closing = false;
 const QUIET_MS = 200;
 let exitTimer: NodeJS.Timeout | undefined;
 
+// Telling the build is a courtesy; recording in the journal is the job. The build may be gone at any
+// moment (killed): a send to a closed channel fails asynchronously with EPIPE on `process`, which
+// unhandled would crash this process — and take every create still in flight down unrecorded.
 const send = (message: FromSubmitter) => {
-  if (process.connected) process.send!(message);
+  if (process.connected) process.send!(message, undefined, undefined, () => {});
 };
+process.on('error', () => {});
 
 process.on('message', (message: ToSubmitter) => {
   if (message.type === 'init') {
