@@ -1,11 +1,7 @@
+import type { WatchSessionOptions } from './watch-session.js';
 import { buildOnce } from '../build/build-once.js';
-import type { BuildFlags } from '../build/flags.js';
 import { reportDiagnostics } from '../build/report-load-failure.js';
-import type { Session } from '../build/session.js';
-import type { CliContext } from '../cli/context.js';
 import { loadManifest, type LoadResult } from '../manifest/load.js';
-import type { Reporter } from '../report/reporter.js';
-import type { Clock } from '../util/clock.js';
 import type { WatchEvent, WatchRunResult } from './events.js';
 import { createSpendMeter, type SpendMeter } from './spend-meter.js';
 import { listFilesOfInvalid, listWatchFiles } from './watch-list.js';
@@ -28,14 +24,9 @@ export interface WatchState {
   latest: Map<string, string> | null;
 }
 
-export interface WatchRunContext {
-  flags: BuildFlags;
-  context: CliContext;
-  root: string;
-  session: Session | null;
-  reporter: Reporter;
-  createRunReporter(): Promise<Reporter>;
-  clock: Clock;
+/** What a run needs: the session's options (watch-session.ts) and the session's live state. */
+export interface WatchRunContext
+  extends Pick<WatchSessionOptions, 'flags' | 'context' | 'root' | 'session' | 'reporter' | 'createRunReporter' | 'clock'> {
   state: WatchState;
   setFiles(files: string[]): Promise<void>;
   /** Before the run reads anything: what it is about to read is not a change any more. */
