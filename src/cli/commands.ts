@@ -10,7 +10,7 @@ export interface CommandSpec {
 }
 
 const BUILD_OPTIONS = `
-  --concurrency N      Shots in flight at once (submit, poll, download). Default 4.
+  --concurrency N      Tasks in flight on the API at once (submit until done). Default 4.
   --only ID[,ID...]    Build only these shots (repeatable).
   --force ID[,ID...]   Render these shots again even if unchanged (repeatable; costs credits).
   --dry-run            Plan and print what would be done; send nothing, write nothing.
