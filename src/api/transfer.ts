@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { Transform } from 'node:stream';
+import { createHashingTap } from '../util/hash.js';
 import { pipeline } from 'node:stream/promises';
 import { type Dispatcher, request } from 'undici';
 import { ApiError, createAbortError, redactUrl } from './errors.js';
@@ -39,34 +38,27 @@ export async function downloadOnce(
     await response.body.dump().catch(() => {});
     throw sizeError(`the server offers ${declared} bytes, ${attempt.expectedSize} were expected`, url);
   }
-  const hash = createHash('sha256');
-  let size = 0;
-  const measure = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      size += chunk.length;
-      callback(null, chunk);
-    },
-  });
+  const tap = createHashingTap();
   const file = createWriteStream(attempt.destPath, { flush: true });
   let localError: unknown;
   file.once('error', (error) => {
     localError = error;
   });
   try {
-    await pipeline(response.body, measure, file, attempt.signal ? { signal: attempt.signal } : {});
+    await pipeline(response.body, tap.stream, file, attempt.signal ? { signal: attempt.signal } : {});
   } catch (error) {
     if (attempt.signal?.aborted) throw createAbortError(attempt.signal);
     if (localError !== undefined) throw localError; // disk full, permissions: not the network's fault
     throw classifyTransportError(error, attempt.signal, url, 'unknown');
   }
+  const { sha256, size } = tap.digest();
   if (declared !== undefined && size !== declared) {
     throw new ApiError({ kind: 'network', outcome: 'unknown', url, message: `download cut short at ${size} of ${declared} bytes` });
   }
   if (attempt.expectedSize !== undefined && size !== attempt.expectedSize) {
     throw sizeError(`downloaded ${size} bytes, ${attempt.expectedSize} were expected`, url);
   }
-  return { size, sha256: hash.digest('hex') };
+  return { size, sha256 };
 }
 
 /** HEAD; servers that refuse HEAD (405/501) are asked for the first byte instead. */

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { commitTempFile, tempPathFor } from '../util/atomic-write.js';
+import { createHashingTap } from '../util/hash.js';
 
 // Copies a video (from .bach/cache) to its place next to the manifest: streamed into a temp file in
 // the destination folder while hashing, flushed, then renamed over the target — a reader never sees
@@ -19,19 +18,13 @@ export interface PlacedFile {
 export async function copyVerified(source: string, target: string, expectedSha256: string, signal?: AbortSignal): Promise<PlacedFile> {
   await mkdir(dirname(target), { recursive: true });
   const temp = tempPathFor(target);
-  const hash = createHash('sha256');
-  let size = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      size += chunk.length;
-      callback(null, chunk);
-    },
-  });
+  const tap = createHashingTap();
+  let size: number;
   try {
-    await pipeline(createReadStream(source), tap, createWriteStream(temp), signal ? { signal } : {});
-    const sha256 = hash.digest('hex');
-    if (sha256 !== expectedSha256) throw new CorruptCacheError(source);
+    await pipeline(createReadStream(source), tap.stream, createWriteStream(temp), signal ? { signal } : {});
+    const digest = tap.digest();
+    if (digest.sha256 !== expectedSha256) throw new CorruptCacheError(source);
+    size = digest.size;
     const handle = await open(temp, 'r');
     try {
       await handle.sync();
