@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { setMaxListeners } from 'node:events';
 import { COMMANDS, globalHelp } from './cli/commands.js';
-import type { CliContext } from './cli/context.js';
+import type { CliContext } from './util/cli-context.js';
 import { BachError, ExitError } from './errors.js';
 import { readVersion } from './version.js';
 

@@ -1,13 +1,13 @@
 import { rm } from 'node:fs/promises';
 import type { Dispatcher, FormData } from 'undici';
-import type { Mode } from '../manifest/types.js';
+import type { Mode } from '../contract/types.js';
 import { createTokenSigner } from './auth.js';
 import type { Credentials } from './credentials.js';
 import { redactSecrets } from './errors.js';
 import { createAgent, createRedirectingDispatcher, DEFAULT_TIMEOUTS, type HttpTimeouts, sendRequest } from './http.js';
 import type { RateControlOptions } from './rate-control.js';
 import { createRateGate } from './rate-gate.js';
-import type { RequestBody } from './requests.js';
+import type { RequestBody } from '../contract/create-request.js';
 import { type RetryLoopOptions, runWithRetry } from './retry-loop.js';
 import { DEFAULT_RETRY_POLICY, type RequestClass, type RetryPolicy } from './retry-policy.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from './timing.js';

@@ -1,5 +1,5 @@
 import { BachError } from '../errors.js';
-import { DEFAULT_BASE_URL } from './capabilities.js';
+import { DEFAULT_BASE_URL } from '../contract/capabilities.js';
 
 // Where the client's secrets and address come from: the environment (and a .env file, see dotenv.ts)
 // and the --base-url flag — never the manifest, so a manifest from an untrusted branch cannot send

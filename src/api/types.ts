@@ -1,5 +1,5 @@
-import type { Mode } from '../manifest/types.js';
-import type { RequestBody } from './requests.js';
+import type { Mode } from '../contract/types.js';
+import type { RequestBody } from '../contract/create-request.js';
 import type { QueryData, TaskStatus } from './wire.js';
 
 // The client's public surface (ARCHITECTURE.md, "API client"). Errors are ApiError (errors.ts);

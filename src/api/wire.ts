@@ -1,5 +1,5 @@
 import { ApiError } from './errors.js';
-import { createPath, queryPath } from './requests.js';
+import { createPath, queryPath } from '../contract/create-request.js';
 
 // The wire format of the Bach API (bach-api.md Part 1): paths, the envelope, the response bodies.
 // The only module that knows the server's field names. Decisions, where the contract leaves room:

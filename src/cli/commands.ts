@@ -1,4 +1,4 @@
-import type { CommandRun } from './context.js';
+import type { CommandRun } from '../util/cli-context.js';
 
 // The command table. Help texts live here, not in the command modules, so that `--help` and
 // dispatch load nothing heavy; each command module is imported only when it runs.

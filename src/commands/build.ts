@@ -1,13 +1,13 @@
-import type { CliContext } from '../cli/context.js';
-import { parseBuildFlags, type BuildFlags } from '../build/flags.js';
+import type { CliContext } from '../util/cli-context.js';
+import { parseBuildFlags } from './build-flags.js';
+import type { BuildSettings } from '../project/build-settings.js';
 import { formatNoChanges } from '../plan/format-plan.js';
-import { createPalette, shouldUseColor } from '../report/colors.js';
-import { checkUpToDate, locateManifestFile } from '../state/up-to-date.js';
-import { snapshotVersion } from '../version.js';
+import { createPalette, shouldUseColor } from '../util/palette.js';
+import { checkUpToDate, locateManifestFile, snapshotVersion } from '../state/up-to-date.js';
 
 // `bach-render [build] [PATH]`. A build with nothing to do answers from the up-to-date snapshot
 // (state/up-to-date.ts) before the rest of bach-render is even loaded — the no-op build is the one
-// people run most. Everything else is the full build (build/run-build.ts).
+// people run most. Everything else is the full build (run-build.ts).
 
 export async function run(args: string[], context: CliContext): Promise<number> {
   const flags = parseBuildFlags(args, 'build');
@@ -23,16 +23,16 @@ export async function run(args: string[], context: CliContext): Promise<number> 
       return 0;
     }
   }
-  return (await import('../build/run-build.js')).runBuild(flags, context, manifestFile);
+  return (await import('./run-build.js')).runBuild(flags, context, manifestFile);
 }
 
 /** Flags that change what a plan is, or how it is shown, need the full path. */
-function canAnswerFromSnapshot(flags: BuildFlags): boolean {
+function canAnswerFromSnapshot(flags: BuildSettings): boolean {
   return !flags.dryRun && !flags.only && !flags.force && flags.reporter !== 'json';
 }
 
 /** A missing key is an error whether or not there is work (the full build checks the same way). */
-async function checkCredentials(flags: BuildFlags, context: CliContext, manifestFile: string): Promise<void> {
+async function checkCredentials(flags: BuildSettings, context: CliContext, manifestFile: string): Promise<void> {
   if (flags.emulator) return;
   const [{ readProjectEnv }, { readCredentials, resolveBaseUrl }, { dirname }] = await Promise.all([
     import('../api/dotenv.js'),

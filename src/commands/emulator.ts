@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { CliContext } from '../cli/context.js';
+import type { CliContext } from '../util/cli-context.js';
 import { applyConfigPatch, createDefaultConfig, EmulatorConfigError, type EmulatorConfig } from '../emulator/config.js';
 import { startEmulator } from '../emulator/index.js';
 import { FlagError, isLoopbackHost, parseEmulatorFlags } from '../emulator/parse-flags.js';

@@ -1,16 +1,15 @@
 import { parseArgs } from 'node:util';
-import type { CliContext } from '../cli/context.js';
-import { cleanParseError } from '../build/flags.js';
+import type { CliContext } from '../util/cli-context.js';
+import { cleanParseError } from './build-flags.js';
 import { UsageError } from '../errors.js';
 import { formatNoChanges } from '../plan/format-plan.js';
-import { createPalette, shouldUseColor } from '../report/colors.js';
-import { checkUpToDate, locateManifestFile } from '../state/up-to-date.js';
-import { snapshotVersion } from '../version.js';
+import { createPalette, shouldUseColor } from '../util/palette.js';
+import { checkUpToDate, locateManifestFile, snapshotVersion } from '../state/up-to-date.js';
 
 // `bach-render plan [PATH]`: what a build would do and why — and nothing else. It writes no file
 // but caches in .bach/ (file hashes, the parsed manifest, the up-to-date snapshot) and needs no
 // credentials. `--detailed-exitcode` follows Terraform: 0 no changes, 2 changes pending, 1 error.
-// A plan with nothing to do is answered from the up-to-date snapshot; the rest is build/run-plan.ts.
+// A plan with nothing to do is answered from the up-to-date snapshot; the rest is run-plan.ts.
 
 export async function run(args: string[], context: CliContext): Promise<number> {
   const { values, positionals } = parse(args);
@@ -25,7 +24,7 @@ export async function run(args: string[], context: CliContext): Promise<number> 
       return 0;
     }
   }
-  return (await import('../build/run-plan.js')).runPlan({ path, manifestFile, values, detailed, palette }, context);
+  return (await import('./run-plan.js')).runPlan({ path, manifestFile, values, detailed, palette }, context);
 }
 
 export type PlanValues = ReturnType<typeof parse>['values'];

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { CliContext } from '../cli/context.js';
+import type { CliContext } from '../util/cli-context.js';
 import { UsageError } from '../errors.js';
 import { formatDiagnostics } from '../manifest/format.js';
 import { listLocalImages } from '../manifest/list-local-files.js';

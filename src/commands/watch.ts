@@ -1,10 +1,10 @@
 import { dirname } from 'node:path';
-import type { CliContext } from '../cli/context.js';
-import { parseBuildFlags } from '../build/flags.js';
-import { reportDiagnostics } from '../build/report-load-failure.js';
+import type { CliContext } from '../util/cli-context.js';
+import { parseBuildFlags } from './build-flags.js';
+import { reportDiagnostics } from '../report/report-diagnostics.js';
 import { loadManifest } from '../manifest/load.js';
 import { createReporter } from '../report/create-reporter.js';
-import { withSession } from '../build/with-session.js';
+import { withSession } from '../session/with-session.js';
 import { systemClock } from '../util/clock.js';
 import { runWatchSession } from '../watch/watch-session.js';
 

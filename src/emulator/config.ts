@@ -1,5 +1,5 @@
-import { RESOLUTIONS } from '../api/capabilities.js';
-import type { Resolution } from '../manifest/types.js';
+import { RESOLUTIONS } from '../contract/capabilities.js';
+import type { Resolution } from '../contract/types.js';
 
 // The emulator's settings: one type, one set of defaults, one validator. The same validator checks
 // the --config file, the flags, configure() and POST /_emulator/config, so a typo or an out-of-range

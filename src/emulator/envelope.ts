@@ -1,28 +1,10 @@
 import type { ServerResponse } from 'node:http';
+import { BUSINESS_CODES as CODES, type BusinessCode } from '../contract/business-codes.js';
 
-// The response envelope and the business codes (bach-api.md Part 1, "Response codes"). Every answer
-// under /api/vdr goes through sendEnvelope, so the shape cannot drift: {code, message, data}.
+export type { BusinessCode };
 
-export type BusinessCode =
-  | 200 | 1000 | 1001 | 1100 | 1101 | 1102 | 1103 | 1200 | 1203 | 1300 | 1301 | 1302 | 1800 | 5000;
-
-/** HTTP status and message of each business code; 1000's message is always the specific rule's. */
-export const CODES: Readonly<Record<BusinessCode, { http: number; message: string }>> = {
-  200: { http: 200, message: 'Success' },
-  1000: { http: 400, message: 'Invalid parameter' },
-  1001: { http: 400, message: 'Sensitive content detected' },
-  1100: { http: 401, message: 'Authentication failed' },
-  1101: { http: 401, message: 'Authorization header missing' },
-  1102: { http: 401, message: 'Token not yet valid' },
-  1103: { http: 401, message: 'Token expired' },
-  1200: { http: 404, message: 'Resource not found' },
-  1203: { http: 404, message: 'Batch ID not found or expired' },
-  1300: { http: 403, message: 'Duration not supported by plan' },
-  1301: { http: 403, message: 'Resolution not supported by plan' },
-  1302: { http: 403, message: 'Insufficient credits' },
-  1800: { http: 429, message: 'Rate limit exceeded' },
-  5000: { http: 500, message: 'Internal server error' },
-};
+// The response envelope (bach-api.md Part 1, "Response codes"; the codes are the contract's table).
+// Every answer under /api/vdr goes through sendEnvelope, so the shape cannot drift: {code, message, data}.
 
 export interface Envelope {
   code: number;

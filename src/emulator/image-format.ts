@@ -1,4 +1,4 @@
-import { UPLOAD_FORMATS } from '../api/capabilities.js';
+import { UPLOAD_FORMATS } from '../contract/capabilities.js';
 
 // "Is this an image?" by content (magic bytes), not by name, for the upload routes. Recognises every
 // upload format of the contract (jpg/jpeg, png, gif, bmp, webp, svg, ico, tiff/tif). Whether the

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Resolution } from '../manifest/types.js';
+import type { Resolution } from '../contract/types.js';
 import type { EmulatorConfigPatch } from './config.js';
 
 // `bach-render emulator` flags → { port, host, configFile, … } and a configuration patch. Pure, so

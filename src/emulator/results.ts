@@ -1,4 +1,4 @@
-import { FPS_VALUES, frameSize } from '../api/capabilities.js';
+import { FPS_VALUES, frameSize } from '../contract/capabilities.js';
 import { createMp4Layout, type Mp4Layout } from '../video/index.js';
 import type { Task } from './tasks.js';
 

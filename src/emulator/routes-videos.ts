@@ -1,4 +1,4 @@
-import type { AspectRatio, Resolution } from '../manifest/types.js';
+import type { AspectRatio, Resolution } from '../contract/types.js';
 import { CREATE_BODY_LIMIT, NOT_A_JSON_OBJECT, parseJsonObject, readBody } from './body.js';
 import { ApiFailure, sendEnvelope } from './envelope.js';
 import { applyFaults, dropConnection, type Exchange } from './exchange.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AspectRatio, Resolution } from '../manifest/types.js';
+import type { AspectRatio, Resolution } from '../contract/types.js';
 import type { TaskSummary } from './stats.js';
 import type { Endpoint } from './validate-create.js';
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LIMITS } from '../api/capabilities.js';
+import { LIMITS } from '../contract/capabilities.js';
 
 // Uploaded images live on disk, never whole in memory: a 300 × 8 MB batch streams part by part into
 // a temp folder owned by this emulator (removed on close). Each reset() starts a new generation

@@ -1,5 +1,5 @@
-import { ASPECT_RATIOS, FPS_VALUES, LIMITS, MODEL_NAMES, MODES, RESOLUTIONS } from '../api/capabilities.js';
-import type { Mode } from '../manifest/types.js';
+import { ASPECT_RATIOS, FPS_VALUES, LIMITS, MODEL_NAMES, MODES, RESOLUTIONS } from '../contract/capabilities.js';
+import type { Mode } from '../contract/types.js';
 import { isPlainObject } from './config.js';
 
 // Parameter validation of the three create endpoints (400/1000). The answer carries the message of

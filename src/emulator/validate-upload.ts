@@ -1,4 +1,4 @@
-import { LIMITS } from '../api/capabilities.js';
+import { LIMITS } from '../contract/capabilities.js';
 import { isPlainObject } from './config.js';
 import { extensionOf, formatOfMimeType, isUploadFormat, sniffImageFormat } from './image-format.js';
 import { isHttpUrl } from './validate-create.js';

@@ -1,5 +1,5 @@
-import type { Mode } from '../manifest/types.js';
-import type { RequestBody } from '../api/requests.js';
+import type { Mode } from '../contract/types.js';
+import type { RequestBody } from '../contract/create-request.js';
 
 // bach.lock: committed to git, so deterministic (sorted keys, no timestamps, trailing newline) and
 // free of secrets. One entry per rendered shot, keyed by shot id.

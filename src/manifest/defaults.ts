@@ -1,4 +1,4 @@
-import { FPS_VALUES, MODEL_NAMES, MODES } from '../api/capabilities.js';
+import { FPS_VALUES, MODEL_NAMES, MODES } from '../contract/capabilities.js';
 import type { AspectRatio, Mode, Resolution, SubjectType } from './types.js';
 
 // The built-in defaults, applied after `defaults:` and a shot's own values. The schema states the

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../errors.js';
+import { createPalette, type Palette } from '../util/palette.js';
 
 // Diagnostics as text: `file:LINE:COL: error[code]: message`, then a short code frame (the two
 // lines before, the line itself, a caret under the column) and the hint. Colour only when asked:
@@ -15,7 +16,7 @@ export function formatDiagnostics(
   sources: ReadonlyMap<string, string>,
   options: FormatOptions = {},
 ): string {
-  const paint = createPaint(options.color ?? false);
+  const paint = createPalette(options.color ?? false);
   const lines = new Map<string, string[]>();
   const linesOf = (file: string) => {
     let found = lines.get(file);
@@ -29,7 +30,7 @@ export function formatDiagnostics(
   return diagnostics.map((diagnostic) => formatOne(diagnostic, linesOf(diagnostic.file), paint)).join('\n');
 }
 
-function formatOne(diagnostic: Diagnostic, lines: string[], paint: Paint): string {
+function formatOne(diagnostic: Diagnostic, lines: string[], paint: Palette): string {
   const where = diagnostic.line === undefined ? diagnostic.file : `${diagnostic.file}:${diagnostic.line}:${diagnostic.col ?? 1}`;
   const severity = diagnostic.severity === 'error' ? paint.red(`error[${diagnostic.code}]`) : paint.yellow(`warning[${diagnostic.code}]`);
   const out = [`${paint.bold(where)}: ${severity}: ${diagnostic.message}`];
@@ -38,7 +39,7 @@ function formatOne(diagnostic: Diagnostic, lines: string[], paint: Paint): strin
   return `${out.join('\n')}\n`;
 }
 
-function formatFrame(diagnostic: Diagnostic, lines: string[], paint: Paint): string[] {
+function formatFrame(diagnostic: Diagnostic, lines: string[], paint: Palette): string[] {
   const line = diagnostic.line!;
   const col = Math.max(1, diagnostic.col ?? 1);
   const first = Math.max(1, line - 2);
@@ -60,17 +61,4 @@ function formatFrame(diagnostic: Diagnostic, lines: string[], paint: Paint): str
   const lead = source.slice(start, col - 1).replace(/[^\t]/g, ' ');
   out.push(`  ${gutter('')} ${start > 0 ? '   ' : ''}${lead}${paint.red('^'.repeat(caretWidth))}`);
   return out;
-}
-
-interface Paint {
-  bold: (text: string) => string;
-  dim: (text: string) => string;
-  red: (text: string) => string;
-  yellow: (text: string) => string;
-  cyan: (text: string) => string;
-}
-
-function createPaint(color: boolean): Paint {
-  const wrap = (open: number, close: number) => (text: string) => (color ? `\u001b[${open}m${text}\u001b[${close}m` : text);
-  return { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), yellow: wrap(33, 39), cyan: wrap(36, 39) };
 }

@@ -2,7 +2,7 @@ import { closeSync, lstatSync, openSync, readFileSync, readSync, realpathSync, s
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { LIMITS } from '../api/capabilities.js';
+import { LIMITS } from '../contract/capabilities.js';
 import { IMAGE_HEAD_BYTES, decodePromptText, detectImageFormat, type FileFacts, type OutputFacts } from './file-facts.js';
 import type { FileUse } from './file-refs.js';
 

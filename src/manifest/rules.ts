@@ -1,4 +1,4 @@
-import { LIMITS, MODES } from '../api/capabilities.js';
+import { LIMITS, MODES } from '../contract/capabilities.js';
 import type { FileFacts, OutputFacts } from './file-facts.js';
 import type { FileReference } from './file-refs.js';
 import { classifyReference } from './file-refs.js';

@@ -1,7 +1,7 @@
 import type { LockEntry, Lockfile } from '../lock/types.js';
 import type { ImageRef, Manifest, Shot } from '../manifest/types.js';
 import { describeChanges } from './describe-changes.js';
-import { buildFingerprintRequest, deriveSeed, fingerprintRequest, type InputDigests } from './fingerprint.js';
+import { buildFingerprintRequest, deriveSeed, fingerprintRequest, type InputDigests } from '../contract/fingerprint.js';
 import {
   PLAN_VERSION,
   type Plan,

@@ -1,4 +1,4 @@
-import { buildCreateRequest, type RequestBody, type RequestValue } from '../api/requests.js';
+import { buildCreateRequest, type RequestBody, type RequestValue } from '../contract/create-request.js';
 import type { LockEntry } from '../lock/types.js';
 import type { Shot } from '../manifest/types.js';
 import { canonicalJson } from '../util/canonical-json.js';

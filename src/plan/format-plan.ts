@@ -1,4 +1,4 @@
-import type { Palette } from '../report/colors.js';
+import type { Palette } from '../util/palette.js';
 import type { Plan, ShotPlan } from './types.js';
 
 // The plan for people, Terraform-style: one line per shot that changes, with its reasons and cost.

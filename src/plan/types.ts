@@ -1,4 +1,4 @@
-import type { RequestBody } from '../api/requests.js';
+import type { RequestBody } from '../contract/create-request.js';
 import type { LockEntry } from '../lock/types.js';
 import type { Shot } from '../manifest/types.js';
 

@@ -1,4 +1,4 @@
-import { LIMITS } from '../api/capabilities.js';
+import { LIMITS } from '../contract/capabilities.js';
 
 // Upload batches: at most 300 images (the API's limit) and at most a byte cap per request, in a
 // stable order. The cap bounds what a failed batch costs to send again and keeps each request well

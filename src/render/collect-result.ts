@@ -1,5 +1,5 @@
 import { open, mkdir, rm } from 'node:fs/promises';
-import type { RequestBody } from '../api/requests.js';
+import type { RequestBody } from '../contract/create-request.js';
 import type { BachApi } from '../api/types.js';
 import type { Mode } from '../manifest/types.js';
 import { cacheVideoPath, writeCacheRecord, type CacheRecord } from '../state/result-cache.js';

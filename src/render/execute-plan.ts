@@ -3,7 +3,7 @@ import type { BachApi } from '../api/types.js';
 import { removeLockEntries } from '../lock/update-lockfile.js';
 import type { Manifest } from '../manifest/types.js';
 import { imagesOf } from '../plan/create-plan.js';
-import type { InputDigests } from '../plan/fingerprint.js';
+import type { InputDigests } from '../contract/fingerprint.js';
 import type { Plan, ShotPlan } from '../plan/types.js';
 import type { HashCache } from '../state/hash-cache.js';
 import { InDoubtLog } from '../state/in-doubt-log.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { RequestBody } from '../api/requests.js';
+import type { RequestBody } from '../contract/create-request.js';
 import { setLockEntry } from '../lock/update-lockfile.js';
 import type { Mode } from '../manifest/types.js';
 import { cacheVideoPath, type CacheRecord } from '../state/result-cache.js';

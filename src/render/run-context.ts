@@ -1,6 +1,6 @@
 import type { BachApi } from '../api/types.js';
 import type { Manifest } from '../manifest/types.js';
-import type { InputDigests } from '../plan/fingerprint.js';
+import type { InputDigests } from '../contract/fingerprint.js';
 import type { InDoubtLog } from '../state/in-doubt-log.js';
 import type { HashCache } from '../state/hash-cache.js';
 import type { Journal } from '../state/journal.js';

@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import pLimit from 'p-limit';
-import { UPLOAD_FORMATS } from '../api/capabilities.js';
+import { UPLOAD_FORMATS } from '../contract/capabilities.js';
 import { describeApiError } from '../api/messages.js';
 import { detectImageFormat } from '../manifest/file-facts.js';
 import type { BachApi, UploadFile } from '../api/types.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildCreateRequest, type RequestBody } from '../api/requests.js';
+import { buildCreateRequest, type RequestBody } from '../contract/create-request.js';
 import { decodePromptText } from '../manifest/file-facts.js';
 import { imagesOf } from '../plan/create-plan.js';
 import type { ShotPlan } from '../plan/types.js';

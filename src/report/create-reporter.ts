@@ -1,5 +1,5 @@
-import type { CliContext } from '../cli/context.js';
-import { createPalette, shouldUseColor } from './colors.js';
+import type { CliContext } from '../util/cli-context.js';
+import { createPalette, shouldUseColor } from '../util/palette.js';
 import { createJsonReporter } from './json-reporter.js';
 import { createPlainReporter } from './plain-reporter.js';
 import { chooseReporter, isCI, type Reporter } from './reporter.js';

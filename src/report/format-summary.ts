@@ -1,5 +1,5 @@
 import type { RunReport } from '../render/events.js';
-import type { Palette } from './colors.js';
+import type { Palette } from '../util/palette.js';
 
 // The end of every build, for people: what was done, what it cost, what failed and why, and what
 // needs the user's attention (possible double billing, work not submitted, work left in flight).

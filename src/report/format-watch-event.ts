@@ -1,5 +1,5 @@
-import type { WatchEvent, WatchRunResult } from '../watch/events.js';
-import type { Palette } from './colors.js';
+import type { WatchEvent, WatchRunResult } from './watch-events.js';
+import type { Palette } from '../util/palette.js';
 
 // Watch mode for people (plain and TTY): a header per run naming what changed, then the build's
 // usual plan and events, then one line with the run's result and the session's totals. Plain text

@@ -1,4 +1,4 @@
-import type { Output } from '../cli/context.js';
+import type { Output } from '../util/cli-context.js';
 import { createPlanJson } from '../plan/plan-json.js';
 import type { Plan } from '../plan/types.js';
 import type { Reporter, ReporterEvent } from './reporter.js';

@@ -1,12 +1,12 @@
 import { Listr, PRESET_TIMER, type ListrTaskWrapper, type DefaultRenderer, type SimpleRenderer } from 'listr2';
-import type { Output } from '../cli/context.js';
+import type { Output } from '../util/cli-context.js';
 import type { Plan } from '../plan/types.js';
 import type { RunReport } from '../render/events.js';
-import type { Palette } from './colors.js';
+import type { Palette } from '../util/palette.js';
 import { formatSummary } from './format-summary.js';
 import { createPlainReporter } from './plain-reporter.js';
 import type { Reporter, ReporterEvent } from './reporter.js';
-import type { WatchEvent } from '../watch/events.js';
+import type { WatchEvent } from './watch-events.js';
 
 // On an interactive terminal: a listr2 row per shot with work (uploading, submitting, pending,
 // processing, downloading, done, cached, failed) and its elapsed time. listr2 is only a view — each

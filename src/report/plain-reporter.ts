@@ -1,7 +1,7 @@
-import type { Output } from '../cli/context.js';
+import type { Output } from '../util/cli-context.js';
 import { formatPlan } from '../plan/format-plan.js';
 import type { Plan } from '../plan/types.js';
-import type { Palette } from './colors.js';
+import type { Palette } from '../util/palette.js';
 import { formatSummary, seconds } from './format-summary.js';
 import { formatWatchEvent } from './format-watch-event.js';
 import type { Reporter, ReporterEvent } from './reporter.js';

@@ -1,7 +1,7 @@
 import type { ApiEvent } from '../api/types.js';
 import type { Plan } from '../plan/types.js';
 import type { RenderEvent } from '../render/events.js';
-import type { WatchEvent } from '../watch/events.js';
+import type { WatchEvent } from './watch-events.js';
 
 // A reporter renders what a build does. The executor emits events; the command hands them, the plan
 // and its own messages to one reporter, chosen by `chooseReporter`. Reporters never see secrets

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RequestBody } from '../api/requests.js';
-import type { Mode } from '../manifest/types.js';
+import type { RequestBody } from '../contract/create-request.js';
+import type { Mode } from '../contract/types.js';
 import { isTempFileName, writeFileAtomicSync } from '../util/atomic-write.js';
 
 // The journal of paid work, one file per submission in `.bach/journal/`. It is what makes a build

@@ -1,7 +1,7 @@
 import { copyFile, constants, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RequestBody } from '../api/requests.js';
-import type { Mode } from '../manifest/types.js';
+import type { RequestBody } from '../contract/create-request.js';
+import type { Mode } from '../contract/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 // `.bach/cache/`: every result bach-render paid for, keyed by fingerprint — so undoing an edit, a

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { FINGERPRINT_SCHEME } from '../contract/fingerprint-scheme.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { readVersion } from '../version.js';
 
 // make's rule for the no-op build. When a full plan finds nothing to do, the stamps (size, mtime,
 // inode) of every file it depended on — the manifest, the lockfile, each referenced image and prompt
@@ -28,6 +30,11 @@ interface Snapshot {
   files: Record<string, Stamp>;
   /** Shot ids, in storyboard order (for the message). */
   shots: string[];
+}
+
+/** What an up-to-date snapshot is valid for: this version and its fingerprint scheme. */
+export function snapshotVersion(): string {
+  return `${readVersion()}+fp${FINGERPRINT_SCHEME}`;
 }
 
 /** Where the manifest named by `path` (a file, or a folder holding bach.yaml) lives; null when unknown. */

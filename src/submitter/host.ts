@@ -1,9 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ApiError, createAbortError } from '../api/errors.js';
-import type { RequestBody } from '../api/requests.js';
+import type { RequestBody } from '../contract/create-request.js';
 import type { ApiEvent, CreatedTask } from '../api/types.js';
-import type { Mode } from '../manifest/types.js';
+import type { Mode } from '../contract/types.js';
 import type { JournalEntry } from '../state/journal.js';
 import type { FromSubmitter, SerializedError, ToSubmitter } from './protocol.js';
 

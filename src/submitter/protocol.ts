@@ -1,6 +1,6 @@
-import type { RequestBody } from '../api/requests.js';
+import type { RequestBody } from '../contract/create-request.js';
 import type { ApiEvent, CreatedTask } from '../api/types.js';
-import type { Mode } from '../manifest/types.js';
+import type { Mode } from '../contract/types.js';
 import type { JournalEntry } from '../state/journal.js';
 
 // Messages between a build and its submitter process (see host.ts for why it exists). JSON over

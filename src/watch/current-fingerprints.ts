@@ -1,7 +1,7 @@
 import { lockfilePathFor, readLockfile } from '../lock/lockfile-io.js';
 import type { Manifest } from '../manifest/types.js';
 import { createPlan } from '../plan/create-plan.js';
-import { gatherPlanInputs } from '../plan/gather-plan-inputs.js';
+import { gatherPlanInputs } from '../project/gather-plan-inputs.js';
 import { HashCache } from '../state/hash-cache.js';
 import { statePaths } from '../state/paths.js';
 

@@ -1,8 +1,8 @@
 import type { WatchSessionOptions } from './watch-session.js';
-import { buildOnce } from '../build/build-once.js';
-import { reportDiagnostics } from '../build/report-load-failure.js';
+import { buildOnce } from '../session/build-once.js';
+import { reportDiagnostics } from '../report/report-diagnostics.js';
 import { loadManifest, type LoadResult } from '../manifest/load.js';
-import type { WatchEvent, WatchRunResult } from './events.js';
+import type { WatchEvent, WatchRunResult } from '../report/watch-events.js';
 import { createSpendMeter, type SpendMeter } from './spend-meter.js';
 import { listFilesOfInvalid, listWatchFiles } from './watch-list.js';
 

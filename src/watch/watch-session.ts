@@ -1,12 +1,12 @@
-import type { BuildFlags } from '../build/flags.js';
-import type { Session } from '../build/session.js';
-import type { CliContext } from '../cli/context.js';
+import type { BuildSettings } from '../project/build-settings.js';
+import type { Session } from '../session/session.js';
+import type { CliContext } from '../util/cli-context.js';
 import { BachError } from '../errors.js';
 import type { LoadResult } from '../manifest/load.js';
 import type { Reporter } from '../report/reporter.js';
 import type { Clock } from '../util/clock.js';
 import { readCurrentFingerprints } from './current-fingerprints.js';
-import type { WatchEvent } from './events.js';
+import type { WatchEvent } from '../report/watch-events.js';
 import { createFileWatcher } from './file-watcher.js';
 import { createRunScheduler, type SchedulerTimers } from './run-scheduler.js';
 import { listFilesOfInvalid, listWatchFiles } from './watch-list.js';
@@ -27,7 +27,7 @@ import { executeWatchRun, loadForWatch, type WatchRunContext, type WatchState } 
 // for the same fingerprint either way.
 
 export interface WatchSessionOptions {
-  flags: BuildFlags;
+  flags: BuildSettings;
   context: CliContext;
   /** The folder holding the manifest. */
   root: string;

@@ -6,7 +6,7 @@ import { serializeLockfile } from '../../src/lock/parse-lockfile.js';
 import type { Lockfile } from '../../src/lock/types.js';
 import { loadManifest } from '../../src/manifest/load.js';
 import { createPlan } from '../../src/plan/create-plan.js';
-import { gatherPlanInputs } from '../../src/plan/gather-plan-inputs.js';
+import { gatherPlanInputs } from '../../src/project/gather-plan-inputs.js';
 import { HashCache } from '../../src/state/hash-cache.js';
 import { statePaths } from '../../src/state/paths.js';
 import { sha256Hex } from '../../src/util/hash.js';

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliContext } from '../../../src/cli/context.js';
+import type { CliContext } from '../../../src/util/cli-context.js';
 import { run } from '../../../src/commands/emulator.js';
 import { isLoopbackHost } from '../../../src/emulator/parse-flags.js';
 import { BachError, UsageError } from '../../../src/errors.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BASE_URL } from '../../../src/api/capabilities.js';
+import { DEFAULT_BASE_URL } from '../../../src/contract/capabilities.js';
 import { readCredentials, resolveBaseUrl } from '../../../src/api/credentials.js';
 import { parseDotEnv } from '../../../src/api/dotenv.js';
 import { BachError } from '../../../src/errors.js';

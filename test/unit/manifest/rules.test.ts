@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../src/api/capabilities.js';
+import { LIMITS } from '../../../src/contract/capabilities.js';
 import type { FileFacts } from '../../../src/manifest/file-facts.js';
 import { errorCodes, load, manifestWith, messages, SHOTS, withField, type Fields } from './helpers.js';
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ASPECT_RATIOS, FPS_VALUES, LIMITS, MODEL_NAMES, MODES, RESOLUTIONS } from '../../../src/api/capabilities.js';
+import { ASPECT_RATIOS, FPS_VALUES, LIMITS, MODEL_NAMES, MODES, RESOLUTIONS } from '../../../src/contract/capabilities.js';
 import type { Mode } from '../../../src/manifest/types.js';
 
-// The schema states the API's limits for editors; src/api/capabilities.ts states them for the code.
+// The schema states the API's limits for editors; src/contract/capabilities.ts states them for the code.
 // This test keeps the two the same numbers.
 
 type Node = Record<string, any>;

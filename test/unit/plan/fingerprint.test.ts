@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Shot } from '../../../src/manifest/types.js';
 import { createPlan } from '../../../src/plan/create-plan.js';
-import { buildFingerprintRequest, deriveSeed, fingerprintRequest } from '../../../src/plan/fingerprint.js';
+import { buildFingerprintRequest, deriveSeed, fingerprintRequest } from '../../../src/contract/fingerprint.js';
 import { digestsOf, file, makeManifest, makeShot, planInputs, url } from '../../helpers/builders.js';
 
 const digests = digestsOf({ 'frames/a.png': 'A', 'frames/b.png': 'B', 'refs/hero.png': 'H', 'prompts/p.md': 'P' });

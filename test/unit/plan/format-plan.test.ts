@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createPlan } from '../../../src/plan/create-plan.js';
 import { formatPlan } from '../../../src/plan/format-plan.js';
 import { createPlanJson } from '../../../src/plan/plan-json.js';
-import { createPalette } from '../../../src/report/colors.js';
+import { createPalette } from '../../../src/util/palette.js';
 import { builtState, digestsOf, file, makeManifest, makeShot, planInputs } from '../../helpers/builders.js';
 
 const plain = createPalette(false);

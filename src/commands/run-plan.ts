@@ -1,21 +1,21 @@
-import type { CliContext } from '../cli/context.js';
-import type { PlanValues } from '../commands/plan.js';
+import type { CliContext } from '../util/cli-context.js';
+import type { PlanValues } from './plan.js';
 import { resolveBaseUrl } from '../api/credentials.js';
 import { lockfilePathFor, readLockfile } from '../lock/lockfile-io.js';
 import { loadManifest } from '../manifest/load.js';
 import { createPlan } from '../plan/create-plan.js';
 import { formatPlan } from '../plan/format-plan.js';
-import { gatherPlanInputs } from '../plan/gather-plan-inputs.js';
+import { gatherPlanInputs } from '../project/gather-plan-inputs.js';
 import { createPlanJson } from '../plan/plan-json.js';
 import { resolveSelection } from '../plan/selection.js';
-import type { Palette } from '../report/colors.js';
+import type { Palette } from '../util/palette.js';
 import { HashCache } from '../state/hash-cache.js';
 import { Journal } from '../state/journal.js';
 import { statePaths } from '../state/paths.js';
 import { stampOf } from '../state/up-to-date.js';
 import { UploadRecords } from '../state/upload-records.js';
-import { noteUpToDate } from './build-once.js';
-import { reportDiagnostics } from './report-load-failure.js';
+import { noteUpToDate } from '../session/build-once.js';
+import { reportDiagnostics } from '../report/report-diagnostics.js';
 
 // The full `bach-render plan` (commands/plan.ts answers a no-op from the up-to-date snapshot first).
 

@@ -1,4 +1,4 @@
-import type { ImageRef, Mode, PromptRef, Shot } from '../manifest/types.js';
+import type { ImageRef, Mode, PromptRef, RequestSource } from './types.js';
 import { MODES } from './capabilities.js';
 
 // The create request of a shot, field by field (bach-api.md Part 1, "Generation endpoints").
@@ -37,7 +37,7 @@ export function queryPath(mode: Mode, taskId: string): string {
 }
 
 export function buildCreateRequest<TImage extends RequestValue, TPrompt extends RequestValue>(
-  shot: Shot,
+  shot: RequestSource,
   inputs: RequestInputs<TImage, TPrompt>,
 ): CreateRequest {
   const body: RequestBody = {

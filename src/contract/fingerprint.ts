@@ -1,5 +1,5 @@
-import { buildCreateRequest, type CreateRequest, type RequestBody } from '../api/requests.js';
-import type { Mode, PromptRef, Shot } from '../manifest/types.js';
+import { buildCreateRequest, type CreateRequest, type RequestBody } from './create-request.js';
+import type { Mode, PromptRef, RequestSource } from './types.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { sha256Hex } from '../util/hash.js';
 import { FINGERPRINT_SCHEME } from './fingerprint-scheme.js';
@@ -14,7 +14,7 @@ export { FINGERPRINT_SCHEME };
 /** root-relative POSIX path → sha256 hex of the file's bytes. */
 export type InputDigests = ReadonlyMap<string, string>;
 
-export function buildFingerprintRequest(shot: Shot, digests: InputDigests, seed: number): CreateRequest {
+export function buildFingerprintRequest(shot: RequestSource, digests: InputDigests, seed: number): CreateRequest {
   const digestOf = (path: string) => {
     const sha256 = digests.get(path);
     if (sha256 === undefined) throw new Error(`no digest for ${path} (the shell must hash every local file first)`);
@@ -36,7 +36,7 @@ export function fingerprintRequest(mode: Mode, request: RequestBody): string {
  * rest of its request, so the plan stays pure (no randomness) and a renamed shot keeps its seed (and
  * its cached video). Once rendered, the lockfile keeps it even when the prompt changes later.
  */
-export function deriveSeed(shot: Shot, digests: InputDigests): number {
+export function deriveSeed(shot: RequestSource, digests: InputDigests): number {
   const { body } = buildFingerprintRequest(shot, digests, 0);
   const { seed: _ignored, ...rest } = body;
   const hex = sha256Hex(canonicalJson({ scheme: FINGERPRINT_SCHEME, purpose: 'seed', mode: shot.mode, request: rest }));

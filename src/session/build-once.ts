@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { lockfilePathFor, readLockfile } from '../lock/lockfile-io.js';
 import type { Manifest } from '../manifest/types.js';
 import { createPlan } from '../plan/create-plan.js';
-import { gatherPlanInputs } from '../plan/gather-plan-inputs.js';
+import { gatherPlanInputs } from '../project/gather-plan-inputs.js';
 import { resolveSelection } from '../plan/selection.js';
 import type { Plan } from '../plan/types.js';
 import type { RunReport } from '../render/events.js';
@@ -13,12 +13,11 @@ import { HashCache } from '../state/hash-cache.js';
 import { Journal, type JournalEntry } from '../state/journal.js';
 import { statePaths, type StatePaths } from '../state/paths.js';
 import { removeStaleTempFiles } from '../state/temp-files.js';
-import { forgetUpToDate, recordUpToDate, stampOf, toRootRelative, type Stamp } from '../state/up-to-date.js';
+import { forgetUpToDate, recordUpToDate, snapshotVersion, stampOf, toRootRelative, type Stamp } from '../state/up-to-date.js';
 import { listLocalFiles } from '../manifest/list-local-files.js';
-import { snapshotVersion } from '../version.js';
 import { UploadRecords } from '../state/upload-records.js';
 import type { Clock } from '../util/clock.js';
-import type { BuildFlags } from './flags.js';
+import type { BuildSettings } from '../project/build-settings.js';
 import type { Session } from './session.js';
 
 // One build of a loaded manifest: read the state → plan → show the plan (and its cost) → refuse
@@ -29,7 +28,7 @@ export interface BuildOnceOptions {
   manifest: Manifest;
   /** How the manifest is named in messages (as the user typed it). */
   label: string;
-  flags: BuildFlags;
+  flags: BuildSettings;
   session: Session | null;
   reporter: Reporter;
   interrupt: AbortSignal;
@@ -138,7 +137,7 @@ async function execute(options: BuildOnceOptions, prepared: Prepared): Promise<R
  * retires the snapshot.
  */
 export async function noteUpToDate(
-  options: { manifest: Manifest; manifestStamp?: Stamp | null | undefined; flags: Pick<BuildFlags, 'only' | 'force'> },
+  options: { manifest: Manifest; manifestStamp?: Stamp | null | undefined; flags: Pick<BuildSettings, 'only' | 'force'> },
   state: { plan: Plan; lockPath: string; lockStamp: Stamp | null; hashCache: HashCache; journalEntries: readonly JournalEntry[] },
 ): Promise<void> {
   const { manifest } = options;

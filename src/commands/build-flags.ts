@@ -1,27 +1,10 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
+import type { BuildSettings } from '../project/build-settings.js';
+import { parseNumber } from '../util/parse-number.js';
 
 // Flags shared by `build` and `watch`, parsed strictly: an unknown flag or a bad value is a usage
 // error naming the flag, never silently ignored (a typo in --max-seconds must not spend money).
-
-export interface BuildFlags {
-  path: string;
-  concurrency: number;
-  only: string[] | undefined;
-  force: string[] | undefined;
-  dryRun: boolean;
-  maxSeconds: number | undefined;
-  retries: number;
-  allowRerender: boolean;
-  /** Undefined: BACH_POLL_INTERVAL, else 10 s (1 s against --emulator). */
-  pollIntervalMs: number | undefined;
-  reporter: 'auto' | 'plain' | 'json';
-  baseUrl: string | undefined;
-  emulator: boolean;
-  wait: boolean;
-  watch: boolean;
-  debounceMs: number;
-}
 
 const OPTIONS = {
   concurrency: { type: 'string' },
@@ -40,7 +23,7 @@ const OPTIONS = {
   debounce: { type: 'string' },
 } as const;
 
-export function parseBuildFlags(args: string[], command: 'build' | 'watch'): BuildFlags {
+export function parseBuildFlags(args: string[], command: 'build' | 'watch'): BuildSettings {
   let parsed;
   try {
     parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
@@ -73,17 +56,6 @@ export function parseBuildFlags(args: string[], command: 'build' | 'watch'): Bui
     watch: command === 'watch' || (values.watch ?? false),
     debounceMs: parseNumber('--debounce', values.debounce ?? '100', { integer: true, min: 0, max: 60_000 }),
   };
-}
-
-export function parseNumber(flag: string, text: string, rules: { integer?: boolean; min?: number; max?: number }): number {
-  const value = Number(text);
-  const kind = rules.integer ? 'a whole number' : 'a number';
-  if (text.trim() === '' || !Number.isFinite(value) || (rules.integer && !Number.isInteger(value))) {
-    throw new UsageError(`${flag} must be ${kind}, got "${text}"`);
-  }
-  if (rules.min !== undefined && value < rules.min) throw new UsageError(`${flag} must be at least ${rules.min}, got ${text}`);
-  if (rules.max !== undefined && value > rules.max) throw new UsageError(`${flag} must be at most ${rules.max}, got ${text}`);
-  return value;
 }
 
 /** node's parseArgs messages mention internals ("To specify a positional argument…"); keep the first sentence. */

@@ -1,17 +1,17 @@
-import type { CliContext } from '../cli/context.js';
-import { buildOnce } from './build-once.js';
-import type { BuildFlags } from './flags.js';
-import { reportDiagnostics } from './report-load-failure.js';
+import type { CliContext } from '../util/cli-context.js';
+import { buildOnce } from '../session/build-once.js';
+import type { BuildSettings } from '../project/build-settings.js';
+import { reportDiagnostics } from '../report/report-diagnostics.js';
 import { loadManifest } from '../manifest/load.js';
 import { createReporter } from '../report/create-reporter.js';
-import { withSession } from './with-session.js';
+import { withSession } from '../session/with-session.js';
 import { stampOf } from '../state/up-to-date.js';
 import { systemClock } from '../util/clock.js';
 
 // The full build: load → plan → (refuse over budget) → upload → render → lock.
 // Exit 0 when every shot is done, 1 on any failure or refusal, 130 when interrupted.
 
-export async function runBuild(flags: BuildFlags, context: CliContext, manifestFile: string | null): Promise<number> {
+export async function runBuild(flags: BuildSettings, context: CliContext, manifestFile: string | null): Promise<number> {
   // Seen before reading, so that a "no changes" snapshot is recorded only for the text the plan used.
   const manifestStamp = manifestFile ? stampOf(manifestFile) : null;
   const loaded = await loadManifest(flags.path, { cwd: context.cwd, cache: true });

@@ -1,8 +1,8 @@
-import type { CliContext } from '../cli/context.js';
+import type { CliContext } from '../util/cli-context.js';
 import type { Diagnostic } from '../errors.js';
 import type { LoadResult } from '../manifest/load.js';
 import { formatDiagnostics } from '../manifest/format.js';
-import { shouldUseColor } from '../report/colors.js';
+import { shouldUseColor } from '../util/palette.js';
 
 // A manifest that does not load: every problem, as file:line:col with a code frame, on stderr —
 // or as one JSON line on stdout for `--reporter json`. Nothing is sent, nothing is written.

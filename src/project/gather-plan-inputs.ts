@@ -7,7 +7,7 @@ import type { JournalEntry } from '../state/journal.js';
 import { listCachedFingerprints } from '../state/result-cache.js';
 import type { StatePaths } from '../state/paths.js';
 import { listLocalFiles } from '../manifest/list-local-files.js';
-import { outputPathFor, type OutputState, type PlanInputs } from './create-plan.js';
+import { outputPathFor, type OutputState, type PlanInputs } from '../plan/create-plan.js';
 
 // The shell around createPlan: everything the planner needs, read from disk once. Unchanged files
 // are not read again (the stat cache); the result cache is listed, not read.

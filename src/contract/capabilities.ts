@@ -1,4 +1,4 @@
-import type { AspectRatio, Mode, Resolution } from '../manifest/types.js';
+import type { AspectRatio, Mode, Resolution } from './types.js';
 
 // The API's numbers, in one table (bach-api.md Part 1, "Enumerations"; the seed wins over the public
 // pages). The manifest schema encodes the same limits for editors; test/unit/manifest/schema-capabilities.test.ts

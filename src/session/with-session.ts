@@ -1,8 +1,8 @@
-import type { CliContext } from '../cli/context.js';
+import type { CliContext } from '../util/cli-context.js';
 import type { Reporter } from '../report/reporter.js';
 import type { ProcessLock } from '../state/process-lock.js';
 import { acquireFolder } from './acquire-folder.js';
-import type { BuildFlags } from './flags.js';
+import type { BuildSettings } from '../project/build-settings.js';
 import { openSession, type Session } from './session.js';
 
 // What build and watch do around their work: open the session (credentials checked before any work;
@@ -10,7 +10,7 @@ import { openSession, type Session } from './session.js';
 // the work ends. An error while interrupted is the interruption: exit 130.
 
 export async function withSession(
-  options: { flags: BuildFlags; context: CliContext; root: string; reporter: Reporter; command: 'build' | 'watch' },
+  options: { flags: BuildSettings; context: CliContext; root: string; reporter: Reporter; command: 'build' | 'watch' },
   work: (session: Session | null) => Promise<number>,
 ): Promise<number> {
   const { flags, context, root, reporter } = options;

@@ -1,9 +1,9 @@
-import type { CliContext } from '../cli/context.js';
+import type { CliContext } from '../util/cli-context.js';
 import type { ApiEvent, BachApi } from '../api/types.js';
 import { statePaths } from '../state/paths.js';
 import type { Submitter } from '../submitter/host.js';
-import type { BuildFlags } from './flags.js';
-import { parseNumber } from './flags.js';
+import type { BuildSettings } from '../project/build-settings.js';
+import { parseNumber } from '../util/parse-number.js';
 
 // What a build talks to, decided once per command (a watch session keeps it across runs):
 // the API (or an embedded emulator), the credentials, the poll interval. Credentials are checked
@@ -43,7 +43,7 @@ export interface Session {
 const DEFAULT_POLL_MS = 10_000;
 const EMULATOR_POLL_MS = 1_000;
 
-export async function openSession(flags: BuildFlags, context: CliContext, root: string): Promise<Session> {
+export async function openSession(flags: BuildSettings, context: CliContext, root: string): Promise<Session> {
   const { readProjectEnv } = await import('../api/dotenv.js');
   const env = await readProjectEnv(root, context.env);
   const pollIntervalMs = resolvePollInterval(flags, env);
@@ -134,7 +134,7 @@ async function openEmulatorSession(pollIntervalMs: number, journalDir: string, s
   return session;
 }
 
-function resolvePollInterval(flags: BuildFlags, env: Readonly<Record<string, string | undefined>>): number | undefined {
+function resolvePollInterval(flags: BuildSettings, env: Readonly<Record<string, string | undefined>>): number | undefined {
   if (flags.pollIntervalMs !== undefined) return flags.pollIntervalMs;
   const fromEnv = env.BACH_POLL_INTERVAL;
   if (fromEnv === undefined || fromEnv.trim() === '') return undefined;
