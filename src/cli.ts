@@ -1,40 +1,13 @@
 #!/usr/bin/env node
 import { setMaxListeners } from 'node:events';
-import { COMMANDS, globalHelp } from './cli/commands.js';
+import { runCli } from './cli/run-cli.js';
 import type { CliContext } from './util/cli-context.js';
-import { BachError, ExitError } from './errors.js';
-import { readVersion } from './version.js';
 
-// The only place that decides exit codes and calls process.exit. Commands return a code; user
-// errors (BachError) are printed without a stack; anything else is a bug and keeps its stack.
+// The process around the CLI (cli/run-cli.ts): its streams, environment and signals, and the only
+// process.exit. Ctrl-C (SIGINT) and SIGTERM abort the context's signal: stop submitting, record
+// what is in flight, exit 130; a second one exits at once.
 
 const EXIT_INTERRUPTED = 130;
-
-async function main(argv: string[]): Promise<number> {
-  const context = createProcessContext();
-  const [first, ...rest] = argv;
-  if (first === '--version' || first === '-V') {
-    context.stdout.write(`${readVersion()}\n`);
-    return 0;
-  }
-  if (first === '--help' || first === '-h' || first === 'help') {
-    const topic = first === 'help' ? rest[0] : undefined;
-    context.stdout.write(topic && COMMANDS[topic] ? `${COMMANDS[topic].help}\n` : globalHelp(readVersion()));
-    return 0;
-  }
-  // `bach-render examples --emulator` means build; a bare word that is neither a command nor a path
-  // the user could mean is most likely a mistyped command, which the build reports as a missing path.
-  const isCommand = first !== undefined && Object.hasOwn(COMMANDS, first);
-  const name = isCommand ? first : 'build';
-  const args = isCommand ? rest : argv;
-  const spec = COMMANDS[name]!;
-  if (args.includes('--help') || args.includes('-h')) {
-    context.stdout.write(`${spec.help}\n`);
-    return 0;
-  }
-  const command = await spec.load();
-  return command.run(args, context);
-}
 
 function createProcessContext(): CliContext {
   const controller = new AbortController();
@@ -80,30 +53,8 @@ function createProcessContext(): CliContext {
   };
 }
 
-function reportFailure(error: unknown): number {
-  if (error instanceof ExitError) return error.exitCode;
-  if (error instanceof BachError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`  ${error.hint.replace(/\n/g, '\n  ')}\n`);
-    return 1;
-  }
-  process.stderr.write(
-    `bach-render hit an internal error (this is a bug; please report it with the text below):\n${
-      error instanceof Error ? (error.stack ?? error.message) : String(error)
-    }\n`,
-  );
-  return 1;
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    // Let stdout drain before exiting; process.exit would cut piped output short.
-    process.exitCode = code;
-    setImmediate(() => process.exit(code));
-  },
-  (error: unknown) => {
-    const code = reportFailure(error);
-    process.exitCode = code;
-    setImmediate(() => process.exit(code));
-  },
-);
+runCli(process.argv.slice(2), createProcessContext()).then((code) => {
+  // Let stdout drain before exiting; process.exit would cut piped output short.
+  process.exitCode = code;
+  setImmediate(() => process.exit(code));
+});

@@ -1,10 +1,11 @@
 import { BachError } from '../errors.js';
 import { DEFAULT_BASE_URL } from '../contract/capabilities.js';
 
-// Where the client's secrets and address come from: the environment (and a .env file, see dotenv.ts)
-// and the --base-url flag — never the manifest, so a manifest from an untrusted branch cannot send
-// signed requests elsewhere (bach-api.md Part 1). Checked before any work starts. No message here
-// repeats a key or a URL that holds credentials.
+// The client's secrets and address, checked before any work starts: the keys from the environment
+// (with the project's .env underneath it), the address from --base-url or the process environment
+// only — project/resolve-build-settings.ts decides which values reach these functions, so that a
+// file a branch adds cannot send signed requests elsewhere. No message here repeats a key or a URL
+// that holds credentials.
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
-import type { BuildSettings } from '../project/build-settings.js';
+import type { BuildFlags } from '../project/build-settings.js';
 import { parseNumber } from '../util/parse-number.js';
 
 // Flags shared by `build` and `watch`, parsed strictly: an unknown flag or a bad value is a usage
@@ -23,7 +23,7 @@ const OPTIONS = {
   debounce: { type: 'string' },
 } as const;
 
-export function parseBuildFlags(args: string[], command: 'build' | 'watch'): BuildSettings {
+export function parseBuildFlags(args: string[], command: 'build' | 'watch'): BuildFlags {
   let parsed;
   try {
     parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
@@ -42,8 +42,8 @@ export function parseBuildFlags(args: string[], command: 'build' | 'watch'): Bui
   return {
     path: positionals[0] ?? '.',
     concurrency: parseNumber('--concurrency', values.concurrency ?? '4', { integer: true, min: 1, max: 256 }),
-    only: values.only,
-    force: values.force,
+    only: values.only ?? [],
+    force: values.force ?? [],
     dryRun: values['dry-run'] ?? false,
     maxSeconds: values['max-seconds'] === undefined ? undefined : parseNumber('--max-seconds', values['max-seconds'], { min: 0 }),
     retries: parseNumber('--retries', values.retries ?? '2', { integer: true, min: 0, max: 100 }),

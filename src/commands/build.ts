@@ -1,45 +1,30 @@
-import type { CliContext } from '../util/cli-context.js';
-import { parseBuildFlags } from './build-flags.js';
-import type { BuildSettings } from '../project/build-settings.js';
+import { answerFromSnapshot } from '../project/no-op.js';
 import { formatNoChanges } from '../plan/format-plan.js';
+import { locateManifestFile } from '../state/up-to-date.js';
+import type { CliContext } from '../util/cli-context.js';
 import { createPalette, shouldUseColor } from '../util/palette.js';
-import { checkUpToDate, locateManifestFile, snapshotVersion } from '../state/up-to-date.js';
+import { parseBuildFlags } from './build-flags.js';
+import { readCommandSettings, reportMissingManifest } from './command-settings.js';
 
-// `bach-render [build] [PATH]`. A build with nothing to do answers from the up-to-date snapshot
-// (state/up-to-date.ts) before the rest of bach-render is even loaded — the no-op build is the one
-// people run most. Everything else is the full build (run-build.ts).
+// `bach-render [build] [PATH]`. The settings are decided first (a missing key is reported before
+// anything else happens; a dry run needs none). A build with nothing to do answers from the
+// up-to-date snapshot (project/no-op.ts) before the rest of bach-render is even loaded — the no-op
+// build is the one people run most. Everything else is the full build (run-build.ts).
 
 export async function run(args: string[], context: CliContext): Promise<number> {
   const flags = parseBuildFlags(args, 'build');
   if (flags.watch) return (await import('./watch.js')).run(args, context);
   const manifestFile = locateManifestFile(context.cwd, flags.path);
-  // A missing key is reported before anything else happens (a dry run needs none).
-  if (manifestFile && !flags.dryRun) await checkCredentials(flags, context, manifestFile);
-  if (manifestFile && canAnswerFromSnapshot(flags)) {
-    const ids = checkUpToDate(manifestFile, snapshotVersion());
+  if (!manifestFile) return reportMissingManifest(flags.path, context, flags.reporter === 'json');
+  const settings = await readCommandSettings(flags, context, manifestFile);
+  // The dry run's and JSON's answers have a form of their own: the full path prints them.
+  if (!settings.dryRun && settings.reporter !== 'json') {
+    const ids = answerFromSnapshot(manifestFile, settings);
     if (ids) {
       const palette = createPalette(shouldUseColor(context.stdout.isTTY, context.env));
       context.stdout.write(`${palette.bold(flags.path === '.' ? 'bach.yaml' : flags.path)}\n${formatNoChanges(ids, palette)}`);
       return 0;
     }
   }
-  return (await import('./run-build.js')).runBuild(flags, context, manifestFile);
-}
-
-/** Flags that change what a plan is, or how it is shown, need the full path. */
-function canAnswerFromSnapshot(flags: BuildSettings): boolean {
-  return !flags.dryRun && !flags.only && !flags.force && flags.reporter !== 'json';
-}
-
-/** A missing key is an error whether or not there is work (the full build checks the same way). */
-async function checkCredentials(flags: BuildSettings, context: CliContext, manifestFile: string): Promise<void> {
-  if (flags.emulator) return;
-  const [{ readProjectEnv }, { readCredentials, resolveBaseUrl }, { dirname }] = await Promise.all([
-    import('../api/dotenv.js'),
-    import('../api/credentials.js'),
-    import('node:path'),
-  ]);
-  const env = await readProjectEnv(dirname(manifestFile), context.env);
-  resolveBaseUrl(flags.baseUrl, env);
-  readCredentials(env);
+  return (await import('./run-build.js')).runBuild(settings, context, manifestFile);
 }

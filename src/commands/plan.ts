@@ -1,33 +1,59 @@
 import { parseArgs } from 'node:util';
-import type { CliContext } from '../util/cli-context.js';
-import { cleanParseError } from './build-flags.js';
 import { UsageError } from '../errors.js';
 import { formatNoChanges } from '../plan/format-plan.js';
+import type { BuildFlags } from '../project/build-settings.js';
+import { answerFromSnapshot } from '../project/no-op.js';
+import { locateManifestFile } from '../state/up-to-date.js';
+import type { CliContext } from '../util/cli-context.js';
 import { createPalette, shouldUseColor } from '../util/palette.js';
-import { checkUpToDate, locateManifestFile, snapshotVersion } from '../state/up-to-date.js';
+import { cleanParseError } from './build-flags.js';
+import { readCommandSettings, reportMissingManifest } from './command-settings.js';
 
 // `bach-render plan [PATH]`: what a build would do and why — and nothing else. It writes no file
 // but caches in .bach/ (file hashes, the parsed manifest, the up-to-date snapshot) and needs no
 // credentials. `--detailed-exitcode` follows Terraform: 0 no changes, 2 changes pending, 1 error.
 // A plan with nothing to do is answered from the up-to-date snapshot; the rest is run-plan.ts.
+// The settings are a build's (the same address, so the same upload records), sending nothing.
 
 export async function run(args: string[], context: CliContext): Promise<number> {
   const { values, positionals } = parse(args);
-  const detailed = values['detailed-exitcode'] ?? false;
+  const json = values.json ?? false;
   const path = positionals[0] ?? '.';
   const manifestFile = locateManifestFile(context.cwd, path);
+  if (!manifestFile) return reportMissingManifest(path, context, json);
+  const settings = await readCommandSettings(planFlags(path, values), context, manifestFile);
   const palette = createPalette(shouldUseColor(context.stdout.isTTY, context.env));
-  if (manifestFile && !values.json && !values.only && !values.force) {
-    const ids = checkUpToDate(manifestFile, snapshotVersion());
+  if (!json) {
+    const ids = answerFromSnapshot(manifestFile, settings);
     if (ids) {
       context.stdout.write(formatNoChanges(ids, palette));
       return 0;
     }
   }
-  return (await import('./run-plan.js')).runPlan({ path, manifestFile, values, detailed, palette }, context);
+  const detailed = values['detailed-exitcode'] ?? false;
+  return (await import('./run-plan.js')).runPlan({ settings, manifestFile, json, detailed, palette }, context);
 }
 
-export type PlanValues = ReturnType<typeof parse>['values'];
+/** A plan is a dry run's plan: the settings of a build that sends nothing. */
+function planFlags(path: string, values: ReturnType<typeof parse>['values']): BuildFlags {
+  return {
+    path,
+    only: values.only ?? [],
+    force: values.force ?? [],
+    baseUrl: values['base-url'],
+    dryRun: true,
+    emulator: false,
+    concurrency: 1,
+    maxSeconds: undefined,
+    retries: 0,
+    allowRerender: false,
+    pollIntervalMs: undefined,
+    reporter: 'plain',
+    wait: false,
+    watch: false,
+    debounceMs: 0,
+  };
+}
 
 function parse(args: string[]) {
   try {

@@ -1,34 +1,34 @@
-import type { CliContext } from '../util/cli-context.js';
-import { buildOnce } from '../session/build-once.js';
-import type { BuildSettings } from '../project/build-settings.js';
-import { reportDiagnostics } from '../report/report-diagnostics.js';
 import { loadManifest } from '../manifest/load.js';
+import type { BuildSettings } from '../project/build-settings.js';
 import { createReporter } from '../report/create-reporter.js';
+import { reportDiagnostics } from '../report/report-diagnostics.js';
+import { buildOnce } from '../session/build-once.js';
 import { withSession } from '../session/with-session.js';
 import { stampOf } from '../state/up-to-date.js';
+import type { CliContext } from '../util/cli-context.js';
 import { systemClock } from '../util/clock.js';
 
 // The full build: load → plan → (refuse over budget) → upload → render → lock.
 // Exit 0 when every shot is done, 1 on any failure or refusal, 130 when interrupted.
 
-export async function runBuild(flags: BuildSettings, context: CliContext, manifestFile: string | null): Promise<number> {
+export async function runBuild(settings: BuildSettings, context: CliContext, manifestFile: string): Promise<number> {
   // Seen before reading, so that a "no changes" snapshot is recorded only for the text the plan used.
-  const manifestStamp = manifestFile ? stampOf(manifestFile) : null;
-  const loaded = await loadManifest(flags.path, { cwd: context.cwd, cache: true });
-  reportDiagnostics(loaded, context, flags.reporter === 'json');
+  const manifestStamp = stampOf(manifestFile);
+  const loaded = await loadManifest(settings.path, { cwd: context.cwd, cache: true });
+  reportDiagnostics(loaded, context, settings.reporter === 'json');
   if (!loaded.ok) return 1;
   const { manifest } = loaded;
-  const reporter = await createReporter(flags.reporter, context);
-  return withSession({ flags, context, root: manifest.root, reporter, command: 'build' }, async (session) => {
+  const reporter = await createReporter(settings.reporter, context);
+  return withSession({ settings, context, root: manifest.root, reporter, command: 'build' }, async (session) => {
     const outcome = await buildOnce({
       manifest,
       label: loaded.source.file,
-      flags,
+      settings,
       session,
       reporter,
       interrupt: context.interrupt,
       clock: systemClock,
-      budgetSeconds: flags.maxSeconds,
+      budgetSeconds: settings.maxSeconds,
       manifestStamp,
     });
     if (outcome.kind === 'planned') {
@@ -38,7 +38,7 @@ export async function runBuild(flags: BuildSettings, context: CliContext, manife
     if (outcome.kind === 'over-budget') {
       reporter.message(
         'error',
-        `this build would generate ${outcome.plan.totals.secondsToGenerate} s of video, more than --max-seconds ${flags.maxSeconds}; nothing was submitted`,
+        `this build would generate ${outcome.plan.totals.secondsToGenerate} s of video, more than --max-seconds ${settings.maxSeconds}; nothing was submitted`,
       );
       return 1;
     }

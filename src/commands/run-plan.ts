@@ -1,66 +1,44 @@
-import type { CliContext } from '../util/cli-context.js';
-import type { PlanValues } from './plan.js';
-import { resolveBaseUrl } from '../api/credentials.js';
-import { lockfilePathFor, readLockfile } from '../lock/lockfile-io.js';
 import { loadManifest } from '../manifest/load.js';
 import { createPlan } from '../plan/create-plan.js';
 import { formatPlan } from '../plan/format-plan.js';
-import { gatherPlanInputs } from '../project/gather-plan-inputs.js';
 import { createPlanJson } from '../plan/plan-json.js';
-import { resolveSelection } from '../plan/selection.js';
-import type { Palette } from '../util/palette.js';
-import { HashCache } from '../state/hash-cache.js';
-import { Journal } from '../state/journal.js';
-import { statePaths } from '../state/paths.js';
-import { stampOf } from '../state/up-to-date.js';
-import { UploadRecords } from '../state/upload-records.js';
-import { noteUpToDate } from '../session/build-once.js';
+import { persistentOriginOf, type BuildSettings } from '../project/build-settings.js';
+import { createPlanInputs } from '../project/create-plan-inputs.js';
+import { recordNoOp } from '../project/no-op.js';
+import { readProject } from '../project/read-project.js';
+import { writeProjectCaches } from '../project/write-project-caches.js';
 import { reportDiagnostics } from '../report/report-diagnostics.js';
+import { stampOf } from '../state/up-to-date.js';
+import type { CliContext } from '../util/cli-context.js';
+import type { Palette } from '../util/palette.js';
 
-// The full `bach-render plan` (commands/plan.ts answers a no-op from the up-to-date snapshot first).
+// The full `bach-render plan` (plan.ts answers a no-op from the up-to-date snapshot first): the
+// same reading and planning as a build (project/), then the plan printed, for people or as JSON.
 
 export interface RunPlanOptions {
-  path: string;
-  manifestFile: string | null;
-  values: PlanValues;
+  settings: BuildSettings;
+  manifestFile: string;
+  json: boolean;
   detailed: boolean;
   palette: Palette;
 }
 
 export async function runPlan(options: RunPlanOptions, context: CliContext): Promise<number> {
-  const { values, detailed, palette, manifestFile, path } = options;
-  const manifestStamp = manifestFile ? stampOf(manifestFile) : null;
-  const loaded = await loadManifest(path, { cwd: context.cwd, cache: true });
-  reportDiagnostics(loaded, context, values.json ?? false);
+  const { settings, json, palette } = options;
+  const manifestStamp = stampOf(options.manifestFile);
+  const loaded = await loadManifest(settings.path, { cwd: context.cwd, cache: true });
+  reportDiagnostics(loaded, context, json);
   if (!loaded.ok) return 1;
   const { manifest } = loaded;
-  const paths = statePaths(manifest.root);
-  const only = resolveSelection(manifest, '--only', values.only);
-  const force = resolveSelection(manifest, '--force', values.force);
-  const lockPath = lockfilePathFor(manifest.file);
-  const lockStamp = stampOf(lockPath);
-  const { lock } = await readLockfile(lockPath, lockfilePathFor(loaded.source.file));
-  const journal = new Journal(paths.journal).readAll().entries;
-  const [hashCache, uploads] = await Promise.all([HashCache.read(paths.hashes), UploadRecords.read(paths.uploads)]);
-  const origin = new URL(resolveBaseUrl(values['base-url'], context.env)).origin;
-  const inputs = await gatherPlanInputs({
-    manifest,
-    lock,
-    paths,
-    hashCache,
-    journal,
-    uploaded: new Set(uploads.urlsFor(origin).keys()),
-    now: Date.now,
-    only,
-    force,
-  });
-  const plan = createPlan(inputs);
-  await noteUpToDate({ manifest, manifestStamp, flags: { only: values.only, force: values.force } }, { plan, lockPath, lockStamp, hashCache, journalEntries: journal });
-  await hashCache.write(paths.hashes).catch(() => {});
-  if (values.json) {
+  const project = await readProject(manifest, { label: loaded.source.file, origin: persistentOriginOf(settings.api), now: Date.now });
+  for (const notice of project.notices) context.stderr.write(`warning: ${notice}\n`);
+  const plan = createPlan(createPlanInputs(project, settings));
+  await recordNoOp(project, plan, { manifestStamp, narrowed: settings.only.length > 0 || settings.force.length > 0 });
+  await writeProjectCaches(project);
+  if (json) {
     context.stdout.write(`${JSON.stringify(createPlanJson(plan, loaded.source.file), null, 2)}\n`);
   } else {
     context.stdout.write(formatPlan(plan, palette));
   }
-  return detailed && plan.changes ? 2 : 0;
+  return options.detailed && plan.changes ? 2 : 0;
 }

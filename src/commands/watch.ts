@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import type { CliContext } from '../util/cli-context.js';
 import { parseBuildFlags } from './build-flags.js';
+import { readCommandSettings } from './command-settings.js';
 import { reportDiagnostics } from '../report/report-diagnostics.js';
 import { loadManifest } from '../manifest/load.js';
 import { createReporter } from '../report/create-reporter.js';
@@ -20,16 +21,17 @@ export async function run(args: string[], context: CliContext): Promise<number> 
     reportDiagnostics(initial, context, flags.reporter === 'json');
     return 1;
   }
+  const settings = await readCommandSettings(flags, context, initial.source.absFile);
   const root = dirname(initial.source.absFile);
-  const reporter = await createReporter(flags.reporter, context);
-  return withSession({ flags, context, root, reporter, command: 'watch' }, (session) =>
+  const reporter = await createReporter(settings.reporter, context);
+  return withSession({ settings, context, root, reporter, command: 'watch' }, (session) =>
     runWatchSession({
-      flags,
+      settings,
       context,
       root,
       session,
       reporter,
-      createRunReporter: () => createReporter(flags.reporter, context),
+      createRunReporter: () => createReporter(settings.reporter, context),
       initial,
       clock: systemClock,
     }),

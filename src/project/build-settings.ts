@@ -1,16 +1,24 @@
-// What build and watch are told to do, once the command line has been read. The raw flags stop at
-// src/commands/ (build-flags.ts parses them); every floor below the commands sees these settings.
+import type { Credentials } from '../api/credentials.js';
 
-export interface BuildSettings {
+// What a build, a plan or a watch session is told to do, decided once per command (as Vite turns
+// its inline config into a ResolvedConfig): the command line (`BuildFlags`, parsed in
+// src/commands/ — the raw arguments stop there) plus the process environment plus the project's
+// `.env` become `BuildSettings` (resolve-build-settings.ts). Every floor below the commands sees
+// only the settings.
+
+/** The command line of build, plan and watch, parsed and checked but not yet resolved. */
+export interface BuildFlags {
+  /** A bach.yaml, or a folder holding one, as typed. */
   path: string;
   concurrency: number;
-  only: string[] | undefined;
-  force: string[] | undefined;
+  /** `--only` / `--force` as given (repeatable, comma-separated). */
+  only: readonly string[];
+  force: readonly string[];
   dryRun: boolean;
   maxSeconds: number | undefined;
   retries: number;
   allowRerender: boolean;
-  /** Undefined: BACH_POLL_INTERVAL, else 10 s (1 s against --emulator). */
+  /** `--poll-interval`, in ms; undefined: BACH_POLL_INTERVAL, else the default. */
   pollIntervalMs: number | undefined;
   reporter: 'auto' | 'plain' | 'json';
   baseUrl: string | undefined;
@@ -18,4 +26,43 @@ export interface BuildSettings {
   wait: boolean;
   watch: boolean;
   debounceMs: number;
+}
+
+/** Where requests go. */
+export type ApiTarget =
+  | { kind: 'emulator' }
+  | {
+      kind: 'api';
+      /** Normalised: http(s), no credentials, no query, no trailing slash. */
+      baseUrl: string;
+      /** Upload records are kept per origin. */
+      origin: string;
+      /** Where the address came from; `default` is the public Bach API. */
+      source: 'default' | 'BACH_BASE_URL' | '--base-url';
+    };
+
+export interface BuildSettings {
+  path: string;
+  api: ApiTarget;
+  /** Null when this command sends nothing (plan, --dry-run) or the embedded emulator hands out its own. */
+  credentials: Credentials | null;
+  pollIntervalMs: number;
+  /** Shot ids of `--only` / `--force`, split and trimmed; checked against the manifest by the plan step. */
+  only: readonly string[];
+  force: readonly string[];
+  concurrency: number;
+  retries: number;
+  allowRerender: boolean;
+  /** `--max-seconds`: for a build, the most it may generate; for watch, the session's budget. */
+  maxSeconds: number | undefined;
+  dryRun: boolean;
+  wait: boolean;
+  reporter: 'auto' | 'plain' | 'json';
+  watch: boolean;
+  debounceMs: number;
+}
+
+/** The origin whose upload records count for this command: none for the embedded emulator (it lives one process). */
+export function persistentOriginOf(api: ApiTarget): string | null {
+  return api.kind === 'api' ? api.origin : null;
 }

@@ -1,26 +1,23 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { lockfilePathFor, readLockfile } from '../lock/lockfile-io.js';
 import type { Manifest } from '../manifest/types.js';
 import { createPlan } from '../plan/create-plan.js';
-import { gatherPlanInputs } from '../project/gather-plan-inputs.js';
-import { resolveSelection } from '../plan/selection.js';
 import type { Plan } from '../plan/types.js';
+import { persistentOriginOf, type BuildSettings } from '../project/build-settings.js';
+import { createPlanInputs } from '../project/create-plan-inputs.js';
+import { recordNoOp } from '../project/no-op.js';
+import { readProject, type ProjectState } from '../project/read-project.js';
+import { writeProjectCaches } from '../project/write-project-caches.js';
 import type { RunReport } from '../render/events.js';
 import { createEmptyReport } from '../render/run-context.js';
 import type { Reporter } from '../report/reporter.js';
-import { HashCache } from '../state/hash-cache.js';
-import { Journal, type JournalEntry } from '../state/journal.js';
-import { statePaths, type StatePaths } from '../state/paths.js';
+import type { StatePaths } from '../state/paths.js';
 import { removeStaleTempFiles } from '../state/temp-files.js';
-import { forgetUpToDate, recordUpToDate, snapshotVersion, stampOf, toRootRelative, type Stamp } from '../state/up-to-date.js';
-import { listLocalFiles } from '../manifest/list-local-files.js';
-import { UploadRecords } from '../state/upload-records.js';
+import type { Stamp } from '../state/up-to-date.js';
 import type { Clock } from '../util/clock.js';
-import type { BuildSettings } from '../project/build-settings.js';
 import type { Session } from './session.js';
 
-// One build of a loaded manifest: read the state → plan → show the plan (and its cost) → refuse
+// One build of a loaded manifest: read the project → plan → show the plan (and its cost) → refuse
 // over budget → execute → lock. Used by `build` once and by `watch` on every save. Reading and
 // planning need nothing from the network; a build with nothing to do never loads the HTTP client.
 
@@ -28,7 +25,8 @@ export interface BuildOnceOptions {
   manifest: Manifest;
   /** How the manifest is named in messages (as the user typed it). */
   label: string;
-  flags: BuildSettings;
+  settings: BuildSettings;
+  /** Null for a dry run: nothing is sent, no folder lock is held. */
   session: Session | null;
   reporter: Reporter;
   interrupt: AbortSignal;
@@ -46,82 +44,61 @@ export type BuildOutcome =
   | { kind: 'done'; plan: Plan; report: RunReport };
 
 export async function buildOnce(options: BuildOnceOptions): Promise<BuildOutcome> {
-  const { manifest, flags, reporter, clock } = options;
-  const paths = statePaths(manifest.root);
-  const lockPath = lockfilePathFor(manifest.file);
-  const only = resolveSelection(manifest, '--only', flags.only);
-  const force = resolveSelection(manifest, '--force', flags.force);
-  const lockStamp = stampOf(lockPath);
-  const lockState = await readLockfile(lockPath, lockfilePathFor(options.label));
-  const journal = new Journal(paths.journal);
-  const { entries, unreadable } = journal.readAll();
-  for (const file of unreadable) reporter.message('warn', `${file} is unreadable and was left alone (move it aside if it keeps appearing)`);
-  const [hashCache, uploadRecords] = await Promise.all([HashCache.read(paths.hashes), UploadRecords.read(paths.uploads)]);
-  const origin = options.session?.persistentOrigin ?? null;
-  const uploaded = new Set(origin ? uploadRecords.urlsFor(origin).keys() : (options.session?.sessionUploaded() ?? []));
-  const inputs = await gatherPlanInputs({ manifest, lock: lockState.lock, paths, hashCache, journal: entries, uploaded, now: clock.now, only, force });
+  const { manifest, settings, reporter, clock, session } = options;
+  const project = await readProject(manifest, { label: options.label, origin: persistentOriginOf(settings.api), now: clock.now });
+  // Holding the folder lock, with every submitter of an earlier build gone: leftovers of killed writers can go.
+  if (session) project.journal.sweepTempFiles();
+  for (const notice of project.notices) reporter.message('warn', notice);
+  const inputs = createPlanInputs(project, settings, session?.sessionUploaded() ?? []);
   const plan = createPlan(inputs);
   reporter.plan(plan, options.label);
-  await noteUpToDate(options, { plan, lockPath, lockStamp, hashCache, journalEntries: entries });
+  await recordNoOp(project, plan, { manifestStamp: options.manifestStamp, narrowed: settings.only.length > 0 || settings.force.length > 0 });
 
-  if (flags.dryRun || !options.session) {
-    await saveCaches(paths, hashCache);
+  if (settings.dryRun || !session) {
+    await writeProjectCaches(project);
     return { kind: 'planned', plan };
   }
   if (options.budgetSeconds !== undefined && plan.totals.secondsToGenerate > options.budgetSeconds) {
-    await saveCaches(paths, hashCache);
+    await writeProjectCaches(project);
     return { kind: 'over-budget', plan };
   }
-  const collectable = entries.some((e) => e.state !== 'expired');
+  const collectable = project.journalEntries.some((e) => e.state !== 'expired');
   if (!plan.changes && !collectable) {
-    await saveCaches(paths, hashCache);
+    await writeProjectCaches(project);
     return { kind: 'done', plan, report: emptyRun(plan) };
   }
-  const report = await execute(options, { plan, paths, lockPath, lockState, journal, entries, hashCache, uploadRecords, inputs });
-  await saveCaches(paths, hashCache);
+  const report = await execute(options, session, project, plan);
+  await writeProjectCaches(project);
   return { kind: 'done', plan, report };
 }
 
-interface Prepared {
-  plan: Plan;
-  paths: StatePaths;
-  lockPath: string;
-  lockState: Awaited<ReturnType<typeof readLockfile>>;
-  journal: Journal;
-  entries: JournalEntry[];
-  hashCache: HashCache;
-  uploadRecords: UploadRecords;
-  inputs: Awaited<ReturnType<typeof gatherPlanInputs>>;
-}
-
-async function execute(options: BuildOnceOptions, prepared: Prepared): Promise<RunReport> {
+async function execute(options: BuildOnceOptions, session: Session, project: ProjectState, plan: Plan): Promise<RunReport> {
   const [{ executePlan }, { LockWriter }] = await Promise.all([import('../render/execute-plan.js'), import('../render/lock-writer.js')]);
-  const session = options.session!;
   const connection = await session.connect((event) => options.reporter.event(event));
-  const records = prepared.uploadRecords;
+  const records = project.uploadRecords;
   if (connection.ephemeral) {
     records.markEphemeral(connection.origin);
     for (const [sha256, url] of connection.sessionUploads) records.set(connection.origin, sha256, url);
   }
-  await ensureStateFolder(prepared.paths);
-  await removeStaleTempFiles([join(options.manifest.root, options.manifest.output), prepared.paths.cache, prepared.paths.dir]);
+  await ensureStateFolder(project.paths);
+  await removeStaleTempFiles([join(options.manifest.root, options.manifest.output), project.paths.cache, project.paths.dir]);
   const report = await executePlan({
-    plan: prepared.plan,
+    plan,
     manifest: options.manifest,
-    digests: prepared.inputs.digests,
+    digests: project.digests,
     api: connection.api,
     submitter: connection.submitter,
     origin: connection.origin,
-    paths: prepared.paths,
-    journal: prepared.journal,
-    journalEntries: prepared.entries,
-    lockWriter: new LockWriter(prepared.lockPath, prepared.lockState.lock, prepared.lockState.text),
-    hashCache: prepared.hashCache,
-    uploadRecords: prepared.uploadRecords,
-    concurrency: options.flags.concurrency,
-    retries: options.flags.retries,
-    pollIntervalMs: session.pollIntervalMs,
-    allowRerender: options.flags.allowRerender,
+    paths: project.paths,
+    journal: project.journal,
+    journalEntries: project.journalEntries,
+    lockWriter: new LockWriter(project.lockPath, project.lock, project.lockText),
+    hashCache: project.hashCache,
+    uploadRecords: records,
+    concurrency: options.settings.concurrency,
+    retries: options.settings.retries,
+    pollIntervalMs: options.settings.pollIntervalMs,
+    allowRerender: options.settings.allowRerender,
     interrupt: options.interrupt,
     clock: options.clock,
     emit: (event) => options.reporter.event(event),
@@ -131,46 +108,8 @@ async function execute(options: BuildOnceOptions, prepared: Prepared): Promise<R
   return report;
 }
 
-/**
- * A plan with nothing to do (no flags narrowing it, nothing in the journal) is remembered as the
- * up-to-date snapshot, so the next no-op build answers without loading the planner; any other plan
- * retires the snapshot.
- */
-export async function noteUpToDate(
-  options: { manifest: Manifest; manifestStamp?: Stamp | null | undefined; flags: Pick<BuildSettings, 'only' | 'force'> },
-  state: { plan: Plan; lockPath: string; lockStamp: Stamp | null; hashCache: HashCache; journalEntries: readonly JournalEntry[] },
-): Promise<void> {
-  const { manifest } = options;
-  const narrowed = Boolean(options.flags.only?.length || options.flags.force?.length);
-  if (state.plan.changes || narrowed || state.journalEntries.length > 0 || options.manifestStamp === undefined) {
-    if (state.plan.changes) await forgetUpToDate(manifest.root);
-    return;
-  }
-  const readAt: Record<string, Stamp | null> = {
-    [toRootRelative(manifest.root, manifest.file)]: options.manifestStamp,
-  };
-  if (state.lockStamp) readAt[toRootRelative(manifest.root, state.lockPath)] = state.lockStamp;
-  await recordUpToDate({
-    manifestFile: manifest.file,
-    version: snapshotVersion(),
-    shots: state.plan.shots.map((s) => s.shot.id),
-    readAt,
-    hashed: [...listLocalFiles(manifest), ...state.plan.shots.map((s) => s.outputPath)],
-    vouches: (path, stamp) => state.hashCache.get(path, stamp) !== undefined,
-  });
-}
-
 function emptyRun(plan: Plan): RunReport {
   return { ...createEmptyReport(), unchanged: plan.totals.unchanged, skipped: plan.totals.skipped };
-}
-
-async function saveCaches(paths: StatePaths, hashCache: HashCache): Promise<void> {
-  try {
-    await hashCache.write(paths.hashes);
-  } catch (error) {
-    // A cache that cannot be written costs only re-hashing next time; a read-only checkout can still plan.
-    if ((error as NodeJS.ErrnoException).code !== 'EACCES' && (error as NodeJS.ErrnoException).code !== 'EROFS') throw error;
-  }
 }
 
 /** `.bach/` with a `.gitignore` of its own, so it stays out of git even without the project's help. */

@@ -1,14 +1,12 @@
-import type { CliContext } from '../util/cli-context.js';
 import type { ApiEvent, BachApi } from '../api/types.js';
+import type { BuildSettings } from '../project/build-settings.js';
 import { statePaths } from '../state/paths.js';
 import type { Submitter } from '../submitter/host.js';
-import type { BuildSettings } from '../project/build-settings.js';
-import { parseNumber } from '../util/parse-number.js';
 
-// What a build talks to, decided once per command (a watch session keeps it across runs):
-// the API (or an embedded emulator), the credentials, the poll interval. Credentials are checked
-// up front — a missing key is reported before any work starts — but the HTTP client itself (undici,
-// jose) is loaded only when a build has something to send, so a no-op build stays fast.
+// What a build talks to, opened once per command from its settings (a watch session keeps it
+// across runs): the API (or an embedded emulator) and the submitter process. The settings have
+// already checked the address and the keys; the HTTP client itself (undici, jose) is loaded only
+// when a build has something to send, so a no-op build stays fast.
 
 export interface ApiConnection {
   api: BachApi;
@@ -30,50 +28,35 @@ export interface Session {
   connect(onEvent: (event: ApiEvent) => void): Promise<ApiConnection>;
   /** Starts the client and the submitter process now, while the build is still loading and planning. */
   prewarm(): void;
-  pollIntervalMs: number;
-  /** Human description of where requests go (never with credentials). */
-  target: string;
-  /** The API's origin when uploads to it can be remembered across builds (not the embedded emulator). */
-  persistentOrigin: string | null;
   /** Image digests uploaded to an ephemeral API earlier in this session (for the plan's upload count). */
   sessionUploaded(): Iterable<string>;
   close(): Promise<void>;
 }
 
-const DEFAULT_POLL_MS = 10_000;
-const EMULATOR_POLL_MS = 1_000;
-
-export async function openSession(flags: BuildSettings, context: CliContext, root: string): Promise<Session> {
-  const { readProjectEnv } = await import('../api/dotenv.js');
-  const env = await readProjectEnv(root, context.env);
-  const pollIntervalMs = resolvePollInterval(flags, env);
+export function openSession(settings: BuildSettings, root: string): Session {
   const { journal: journalDir, dir: stateDir } = statePaths(root);
-  if (flags.emulator) return openEmulatorSession(pollIntervalMs ?? EMULATOR_POLL_MS, journalDir, stateDir);
-  const { readCredentials, resolveBaseUrl } = await import('../api/credentials.js');
-  const baseUrl = resolveBaseUrl(flags.baseUrl, env);
-  const credentials = flags.dryRun ? null : readCredentials(env);
+  const { api, credentials } = settings;
+  if (api.kind === 'emulator') return openEmulatorSession(journalDir, stateDir);
+  if (!credentials) throw new Error('a session that sends needs credentials (the settings decide them)');
+  const { baseUrl } = api;
   let connection: Promise<ApiConnection> | undefined;
   const events = createListener();
   const session: Session = {
-    pollIntervalMs: pollIntervalMs ?? DEFAULT_POLL_MS,
-    target: baseUrl,
-    persistentOrigin: new URL(baseUrl).origin,
     sessionUploaded: () => [],
     connect(onEvent) {
-      if (!credentials) throw new Error('a dry run never connects');
       events.target = onEvent;
       connection ??= Promise.all([import('../submitter/host.js'), import('../api/client.js')]).then(([{ startSubmitter }, { createApiClient }]) => ({
         // The submitter first: its process starts loading while this one loads the client.
         submitter: startSubmitter({ baseUrl, credentials, journalDir, stateDir, onEvent: events.emit }),
         api: createApiClient({ baseUrl, credentials, onEvent: events.emit }),
-        origin: new URL(baseUrl).origin,
+        origin: api.origin,
         ephemeral: false,
         sessionUploads: new Map(),
       }));
       return connection;
     },
     prewarm() {
-      if (credentials) void session.connect(events.target).catch(() => {});
+      void session.connect(events.target).catch(() => {});
     },
     async close() {
       if (connection) await closeConnection(await connection);
@@ -95,16 +78,13 @@ async function closeConnection(connection: ApiConnection): Promise<void> {
   await Promise.all([connection.submitter.close(), connection.api.close()]);
 }
 
-async function openEmulatorSession(pollIntervalMs: number, journalDir: string, stateDir: string): Promise<Session> {
+function openEmulatorSession(journalDir: string, stateDir: string): Session {
   // Started on first use: a build with nothing to do should not pay for a server it never calls.
   let emulator: Promise<import('../emulator/index.js').Emulator> | undefined;
   let connection: Promise<ApiConnection> | undefined;
   const sessionUploads = new Map<string, string>();
   const events = createListener();
   const session: Session = {
-    pollIntervalMs,
-    target: 'the embedded emulator',
-    persistentOrigin: null,
     sessionUploaded: () => sessionUploads.keys(),
     connect(onEvent) {
       events.target = onEvent;
@@ -132,11 +112,4 @@ async function openEmulatorSession(pollIntervalMs: number, journalDir: string, s
     },
   };
   return session;
-}
-
-function resolvePollInterval(flags: BuildSettings, env: Readonly<Record<string, string | undefined>>): number | undefined {
-  if (flags.pollIntervalMs !== undefined) return flags.pollIntervalMs;
-  const fromEnv = env.BACH_POLL_INTERVAL;
-  if (fromEnv === undefined || fromEnv.trim() === '') return undefined;
-  return Math.round(parseNumber('BACH_POLL_INTERVAL', fromEnv, { min: 0.001 }) * 1000);
 }

@@ -1,25 +1,25 @@
-import type { CliContext } from '../util/cli-context.js';
+import type { BuildSettings } from '../project/build-settings.js';
 import type { Reporter } from '../report/reporter.js';
 import type { ProcessLock } from '../state/process-lock.js';
+import type { CliContext } from '../util/cli-context.js';
 import { acquireFolder } from './acquire-folder.js';
-import type { BuildSettings } from '../project/build-settings.js';
 import { openSession, type Session } from './session.js';
 
-// What build and watch do around their work: open the session (credentials checked before any work;
-// none for a dry run), take the folder, and give everything back — reporter, lock, session — however
-// the work ends. An error while interrupted is the interruption: exit 130.
+// What build and watch do around their work: open the session (none for a dry run, which sends
+// nothing), take the folder, and give everything back — reporter, lock, session — however the work
+// ends. An error while interrupted is the interruption: exit 130.
 
 export async function withSession(
-  options: { flags: BuildSettings; context: CliContext; root: string; reporter: Reporter; command: 'build' | 'watch' },
+  options: { settings: BuildSettings; context: CliContext; root: string; reporter: Reporter; command: 'build' | 'watch' },
   work: (session: Session | null) => Promise<number>,
 ): Promise<number> {
-  const { flags, context, root, reporter } = options;
+  const { settings, context, root, reporter } = options;
   let session: Session | null = null;
   let lock: ProcessLock | null = null;
   try {
-    if (!flags.dryRun) {
-      session = await openSession(flags, context, root);
-      lock = await acquireFolder(root, { wait: flags.wait, interrupt: context.interrupt, reporter, command: options.command });
+    if (!settings.dryRun) {
+      session = openSession(settings, root);
+      lock = await acquireFolder(root, { wait: settings.wait, interrupt: context.interrupt, reporter, command: options.command });
       // Most builds that get this far have work to send: start the client and the submitter process
       // now, so they are ready when the plan is.
       session.prewarm();

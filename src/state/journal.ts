@@ -90,23 +90,27 @@ export class Journal {
     rmSync(this.pathOf(entry.key), { force: true });
   }
 
-  /** Every readable entry; unreadable files (which atomic writes should make impossible) are reported, not deleted. */
+  /**
+   * Sweep, then list. NOTE: sweeping while a submitter is writing removes its temp file (issue 16,
+   * item 1); callers during a build should move to `list()` — only a build holding the folder lock
+   * with no live submitter may sweep.
+   */
   readAll(): { entries: JournalEntry[]; unreadable: string[] } {
-    let names: string[];
-    try {
-      names = readdirSync(this.dir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], unreadable: [] };
-      throw error;
-    }
+    this.sweepTempFiles();
+    return this.list();
+  }
+
+  /** Removes temp files left by writers that were killed mid-write. */
+  sweepTempFiles(): void {
+    for (const name of this.names()) if (isTempFileName(name)) rmSync(join(this.dir, name), { force: true });
+  }
+
+  /** Every readable entry; unreadable files (which atomic writes should make impossible) are reported, not deleted. Reads only. */
+  list(): { entries: JournalEntry[]; unreadable: string[] } {
     const entries: JournalEntry[] = [];
     const unreadable: string[] = [];
-    for (const name of names.sort()) {
-      if (isTempFileName(name)) {
-        rmSync(join(this.dir, name), { force: true });
-        continue;
-      }
-      if (!name.endsWith('.json')) continue;
+    for (const name of this.names().sort()) {
+      if (isTempFileName(name) || !name.endsWith('.json')) continue;
       try {
         const entry = JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as JournalEntry;
         if (entry.journalVersion !== JOURNAL_VERSION || `${entry.key}.json` !== name) throw new Error('unknown format');
@@ -116,6 +120,15 @@ export class Journal {
       }
     }
     return { entries, unreadable };
+  }
+
+  private names(): string[] {
+    try {
+      return readdirSync(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
   }
 
   private write(entry: JournalEntry): void {

@@ -26,7 +26,7 @@ export interface WatchState {
 
 /** What a run needs: the session's options (watch-session.ts) and the session's live state. */
 export interface WatchRunContext
-  extends Pick<WatchSessionOptions, 'flags' | 'context' | 'root' | 'session' | 'reporter' | 'createRunReporter' | 'clock'> {
+  extends Pick<WatchSessionOptions, 'settings' | 'context' | 'root' | 'session' | 'reporter' | 'createRunReporter' | 'clock'> {
   state: WatchState;
   setFiles(files: string[]): Promise<void>;
   /** Before the run reads anything: what it is about to read is not a change any more. */
@@ -37,8 +37,8 @@ export interface WatchRunContext
   reportError(error: unknown): void;
 }
 
-export function loadForWatch(ctx: Pick<WatchRunContext, 'flags' | 'context'>): Promise<LoadResult> {
-  return loadManifest(ctx.flags.path, { cwd: ctx.context.cwd, cache: true });
+export function loadForWatch(ctx: Pick<WatchRunContext, 'settings' | 'context'>): Promise<LoadResult> {
+  return loadManifest(ctx.settings.path, { cwd: ctx.context.cwd, cache: true });
 }
 
 export async function executeWatchRun(ctx: WatchRunContext, changes: string[]): Promise<void> {
@@ -58,14 +58,14 @@ export async function executeWatchRun(ctx: WatchRunContext, changes: string[]): 
     run,
     ...outcome,
     spentSeconds: state.spentSeconds,
-    ...(ctx.flags.maxSeconds === undefined ? {} : { maxSeconds: ctx.flags.maxSeconds }),
+    ...(ctx.settings.maxSeconds === undefined ? {} : { maxSeconds: ctx.settings.maxSeconds }),
     files: ctx.watchedCount(),
   });
 }
 
 async function loadAndBuild(ctx: WatchRunContext): Promise<{ result: WatchRunResult; rendered: number; failed: number; runSeconds: number }> {
-  const { flags, context, state } = ctx;
-  const json = flags.reporter === 'json';
+  const { settings, context, state } = ctx;
+  const json = settings.reporter === 'json';
   const nothing = { rendered: 0, failed: 0, runSeconds: 0 };
   // From here on this run's own load is the reference; a load during the run may replace it.
   state.latest = null;
@@ -84,13 +84,13 @@ async function loadAndBuild(ctx: WatchRunContext): Promise<{ result: WatchRunRes
 
   const meter = createSpendMeter(await ctx.createRunReporter());
   state.current = meter;
-  const remaining = flags.maxSeconds === undefined ? undefined : Math.max(0, flags.maxSeconds - state.spentSeconds);
+  const remaining = settings.maxSeconds === undefined ? undefined : Math.max(0, settings.maxSeconds - state.spentSeconds);
   let built;
   try {
     built = await buildOnce({
       manifest,
       label: loaded.source.file,
-      flags,
+      settings,
       session: ctx.session,
       reporter: meter.reporter,
       interrupt: context.interrupt,
@@ -111,7 +111,7 @@ async function loadAndBuild(ctx: WatchRunContext): Promise<{ result: WatchRunRes
     return { result: 'planned', ...nothing };
   }
   if (built.kind === 'over-budget') {
-    ctx.emit({ type: 'watch:budget', planSeconds: built.plan.totals.secondsToGenerate, spentSeconds: state.spentSeconds, maxSeconds: flags.maxSeconds ?? 0 });
+    ctx.emit({ type: 'watch:budget', planSeconds: built.plan.totals.secondsToGenerate, spentSeconds: state.spentSeconds, maxSeconds: settings.maxSeconds ?? 0 });
     return { result: 'over-budget', ...nothing };
   }
   const { report } = built;

@@ -27,7 +27,7 @@ import { executeWatchRun, loadForWatch, type WatchRunContext, type WatchState } 
 // for the same fingerprint either way.
 
 export interface WatchSessionOptions {
-  flags: BuildSettings;
+  settings: BuildSettings;
   context: CliContext;
   /** The folder holding the manifest. */
   root: string;
@@ -72,7 +72,7 @@ export async function runWatchSession(options: WatchSessionOptions): Promise<num
     return refreshing;
   };
   const scheduler = createRunScheduler({
-    debounceMs: options.flags.debounceMs,
+    debounceMs: options.settings.debounceMs,
     ...(options.timers ? { timers: options.timers } : {}),
     run: async (changes) => {
       if (changes.length > 0) emit({ type: 'watch:change', paths: changes, running: false });

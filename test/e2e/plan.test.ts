@@ -6,9 +6,8 @@ import { serializeLockfile } from '../../src/lock/parse-lockfile.js';
 import type { Lockfile } from '../../src/lock/types.js';
 import { loadManifest } from '../../src/manifest/load.js';
 import { createPlan } from '../../src/plan/create-plan.js';
-import { gatherPlanInputs } from '../../src/project/gather-plan-inputs.js';
-import { HashCache } from '../../src/state/hash-cache.js';
-import { statePaths } from '../../src/state/paths.js';
+import { createPlanInputs } from '../../src/project/create-plan-inputs.js';
+import { readProject } from '../../src/project/read-project.js';
 import { sha256Hex } from '../../src/util/hash.js';
 import { createMp4 } from '../../src/video/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -24,15 +23,8 @@ async function handMadeLock(root: string): Promise<void> {
   const loaded = await loadManifest(root, { cwd: root });
   if (!loaded.ok) throw new Error('example does not load');
   const { manifest } = loaded;
-  const inputs = await gatherPlanInputs({
-    manifest,
-    lock: { lockfileVersion: 1, shots: {} },
-    paths: statePaths(root),
-    hashCache: new HashCache(),
-    journal: [],
-    uploaded: new Set(),
-    now: Date.now,
-  });
+  const project = await readProject(manifest, { label: 'bach.yaml', origin: null, now: Date.now });
+  const inputs = createPlanInputs(project, { only: [], force: [] });
   const lock: Lockfile = { lockfileVersion: 1, shots: {} };
   for (const shot of createPlan(inputs).shots) {
     const video = createMp4({ width: 1280, height: 720, fps: 24, durationSeconds: shot.shot.duration, tag: shot.shot.id });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BASE_URL } from '../../../src/contract/capabilities.js';
 import { readCredentials, resolveBaseUrl } from '../../../src/api/credentials.js';
-import { parseDotEnv } from '../../../src/api/dotenv.js';
+import { parseDotEnv } from '../../../src/project/dotenv.js';
 import { BachError } from '../../../src/errors.js';
 
 function catchBachError(fn: () => unknown): BachError {

@@ -1,13 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Env } from './credentials.js';
 
 // A `.env` beside the manifest (design.md, "Credentials"): KEY=VALUE lines, nothing more. Supported:
 // `#` comment lines, an optional `export ` prefix, blank lines, values in single quotes (taken
 // literally) or double quotes (\n, \t, \", \\ escapes), unquoted values with a trailing ` # comment`.
-// Lines that are none of these are skipped. Values from the real environment win over the file.
+// Lines that are none of these are skipped. It is project input — whoever wrote the branch wrote it —
+// so it may supply keys and the poll interval, never where requests go (resolve-build-settings.ts).
 
 const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/;
+
+export interface DotEnv {
+  /** Where it was read, for messages. */
+  file: string;
+  values: Readonly<Record<string, string>>;
+}
 
 export function parseDotEnv(text: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -22,18 +28,17 @@ export function parseDotEnv(text: string): Record<string, string> {
   return out;
 }
 
-/** The environment with `<folder>/.env` underneath it (a missing file is no error). */
-export async function readProjectEnv(folder: string, env: Env): Promise<Env> {
+/** `<folder>/.env`, parsed; null when there is none. Read once per command. */
+export async function readDotEnv(folder: string): Promise<DotEnv | null> {
+  const file = join(folder, '.env');
   let text: string;
   try {
-    text = await readFile(join(folder, '.env'), 'utf8');
+    text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return env;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
-  const merged: Record<string, string | undefined> = { ...parseDotEnv(text) };
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) merged[key] = value;
-  return merged;
+  return { file, values: parseDotEnv(text) };
 }
 
 function parseValue(raw: string): string | undefined {

@@ -1,0 +1,76 @@
+import { setMaxListeners } from 'node:events';
+import { runCli } from '../../src/cli/run-cli.js';
+import type { CliContext } from '../../src/util/cli-context.js';
+
+// The whole CLI run in this process (src/cli/run-cli.ts — everything but process.exit), with its
+// own streams, environment and Ctrl-C: the same code path as the binary without a node start-up, and
+// output a test can read while the command runs (watch).
+
+export interface InProcessRun {
+  /** Resolves with the exit code. */
+  done: Promise<number>;
+  stdout(): string;
+  stderr(): string;
+  /** NDJSON lines printed so far (with `--reporter json`). */
+  events(): Record<string, any>[];
+  /** Ctrl-C. */
+  interrupt(): void;
+  /** Resolves with the first event matching, as soon as it is printed. */
+  waitFor(match: (event: Record<string, any>) => boolean, timeoutMs?: number): Promise<Record<string, any>>;
+}
+
+export function startInProcess(argv: string[], options: { cwd: string; env?: Record<string, string | undefined> }): InProcessRun {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  let out = '';
+  let err = '';
+  const listeners = new Set<() => void>();
+  const changed = () => listeners.forEach((listener) => listener());
+  const stream = (append: (text: string) => void) => ({ write: (text: string) => (append(text), changed()), isTTY: false, columns: 100 });
+  const context: CliContext = {
+    cwd: options.cwd,
+    env: { NO_COLOR: '1', CI: '1', ...options.env },
+    stdout: stream((text) => (out += text)),
+    stderr: stream((text) => (err += text)),
+    interrupt: controller.signal,
+  };
+  const events = () =>
+    out
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, any>);
+  const done = runCli(argv, context);
+  let finished = false;
+  void done.finally(() => ((finished = true), changed()));
+  return {
+    done,
+    stdout: () => out,
+    stderr: () => err,
+    events,
+    interrupt: () => controller.abort(new DOMException('interrupted by the test', 'AbortError')),
+    waitFor(match, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = events().find(match);
+          if (found) return settle(() => resolve(found));
+          if (finished) settle(() => reject(new Error(`the command ended without the event\nstdout:\n${out}\nstderr:\n${err}`)));
+        };
+        const timer = setTimeout(() => settle(() => reject(new Error(`no such event within ${timeoutMs} ms\nstdout:\n${out}\nstderr:\n${err}`))), timeoutMs);
+        const settle = (then: () => void) => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          then();
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/** Runs the CLI in-process to the end. */
+export async function runInProcess(argv: string[], options: { cwd: string; env?: Record<string, string | undefined> }): Promise<{ code: number; stdout: string; stderr: string }> {
+  const run = startInProcess(argv, options);
+  const code = await run.done;
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
+}
