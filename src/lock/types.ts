@@ -1,5 +1,4 @@
-import type { Mode } from '../contract/types.js';
-import type { RequestBody } from '../contract/create-request.js';
+import type { ShotIdentity } from '../contract/shot-identity.js';
 
 // bach.lock: committed to git, so deterministic (sorted keys, no timestamps, trailing newline) and
 // free of secrets. One entry per rendered shot, keyed by shot id.
@@ -13,16 +12,12 @@ export interface LockOutput {
   sha256: string;
 }
 
-export interface LockEntry {
-  fingerprint: string;
-  mode: Mode;
-  /**
-   * The fingerprinted request (local files as `{ "sha256": … }`). Kept so that a later plan can say
-   * which fields and files changed, and so that the lock documents exactly what was paid for.
-   */
-  request: RequestBody;
-  /** The seed the shot was rendered with; a seed left out of the manifest is chosen once and kept here. */
-  seed: number;
+/**
+ * A rendered shot: what was paid for (the identity: fingerprint, mode, the fingerprinted request —
+ * so a later plan can say which fields and files changed — and the seed, chosen once and kept),
+ * the task that made it, and the output it was placed as.
+ */
+export interface LockEntry extends ShotIdentity {
   taskId: string;
   output: LockOutput;
 }

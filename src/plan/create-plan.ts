@@ -4,13 +4,16 @@ import { describeChanges } from './describe-changes.js';
 import { buildFingerprintRequest, deriveSeed, fingerprintRequest, type InputDigests } from '../contract/fingerprint.js';
 import {
   PLAN_VERSION,
+  type CacheShotPlan,
+  type InFlightShotPlan,
   type Plan,
   type PlanTotals,
   type Reason,
   type RemovedShot,
+  type RenderShotPlan,
   type ShotPlan,
   type UploadNeed,
-  type WorkSource,
+  type WorkKind,
 } from './types.js';
 
 // The planner: pure. Every input is passed in — file digests, the lockfile, what the outputs on disk
@@ -66,49 +69,39 @@ function planShot(shot: Shot, inputs: PlanInputs): ShotPlan {
   const { body: request } = buildFingerprintRequest(shot, inputs.digests, seed);
   const fingerprint = fingerprintRequest(shot.mode, request);
   const outputPath = outputPathFor(inputs.manifest, shot.id);
-  const base = { shot, fingerprint, request, seed, outputPath, ...(previous ? { previous } : {}) };
-  const cost = (source: WorkSource) => (source === 'render' ? shot.duration : 0);
+  const base = { shot, fingerprint, mode: shot.mode, request, seed, outputPath, ...(previous ? { previous } : {}) };
   // A video already in the cache beats a recorded task (it may be that task's result, collected just
-  // before a crash); a recorded task beats a new render.
-  const sourceFor = (allowReuse: boolean): { source: WorkSource; inFlightTaskId?: string } => {
+  // before a crash); a recorded task beats a new render, which alone costs.
+  const work = (kind: WorkKind, reasons: Reason[]): CacheShotPlan | InFlightShotPlan | RenderShotPlan => {
+    if (inputs.cached.has(fingerprint)) return { ...base, kind, reasons, source: 'cache', seconds: 0 };
     const recorded = inputs.inFlight.get(fingerprint);
-    if (allowReuse && inputs.cached.has(fingerprint)) return { source: 'cache' };
-    if (allowReuse && recorded) return { source: 'in-flight', inFlightTaskId: recorded.taskId };
-    return { source: 'render' };
+    if (recorded) return { ...base, kind, reasons, source: 'in-flight', inFlightTaskId: recorded.taskId, seconds: 0 };
+    return render(kind, reasons);
   };
-  const expired = inputs.expired?.get(fingerprint);
-  const withConsent = (plan: ShotPlan): ShotPlan =>
-    plan.source === 'render' && expired
-      ? {
-          ...plan,
-          needsRerenderConsent: true,
-          reasons: [...plan.reasons, { kind: 'result-expired', text: `the paid result of task ${expired.taskId} expired before download` }],
-        }
-      : plan;
+  const render = (kind: WorkKind, reasons: Reason[]): RenderShotPlan => {
+    const expired = inputs.expired?.get(fingerprint);
+    if (!expired) return { ...base, kind, reasons, source: 'render', seconds: shot.duration };
+    const lost: Reason = { kind: 'result-expired', text: `the paid result of task ${expired.taskId} expired before download` };
+    return { ...base, kind, reasons: [...reasons, lost], source: 'render', seconds: shot.duration, needsRerenderConsent: true };
+  };
 
   if (inputs.only && !inputs.only.has(shot.id)) {
     return { ...base, kind: 'skipped', source: null, reasons: [], seconds: 0 };
   }
   if (inputs.force?.has(shot.id)) {
-    const reasons: Reason[] = [{ kind: 'forced', text: 'forced (--force)' }];
-    return { ...base, kind: previous ? 'render-again' : 'create', source: 'render', reasons, seconds: shot.duration };
+    return { ...base, kind: previous ? 'render-again' : 'create', source: 'render', reasons: [{ kind: 'forced', text: 'forced (--force)' }], seconds: shot.duration };
   }
-  if (!previous) {
-    const from = sourceFor(true);
-    return withConsent({ ...base, ...from, kind: 'create', reasons: [{ kind: 'new', text: 'new shot' }], seconds: cost(from.source) });
-  }
+  if (!previous) return work('create', [{ kind: 'new', text: 'new shot' }]);
   if (previous.fingerprint !== fingerprint) {
-    const from = sourceFor(true);
     const reasons = describeChanges(previous, shot, request);
     // Same request, other fingerprint: the lockfile entry itself changed (a merge, an edit, an older scheme).
     if (reasons.length === 0) reasons.push({ kind: 'lockfile', text: 'the lockfile records another fingerprint for this request' });
-    return withConsent({ ...base, ...from, kind: 'update', reasons, seconds: cost(from.source) });
+    return work('update', reasons);
   }
   const outputReason = checkOutput(previous, outputPath, inputs.outputs.get(outputPath));
   if (!outputReason) return { ...base, kind: 'unchanged', source: null, reasons: [], seconds: 0 };
-  const from = sourceFor(true);
-  const kind = from.source === 'cache' ? 'restore' : 'render-again';
-  return withConsent({ ...base, ...from, kind, reasons: [outputReason], seconds: cost(from.source) });
+  const planned = work('render-again', [outputReason]);
+  return planned.source === 'cache' ? { ...planned, kind: 'restore' } : planned;
 }
 
 function checkOutput(previous: LockEntry, outputPath: string, state: OutputState | undefined): Reason | null {

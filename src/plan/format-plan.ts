@@ -50,7 +50,7 @@ function formatShotLine(plan: ShotPlan, width: number, palette: Palette): string
   const reasons = plan.reasons.map((r) => r.text).join(', ');
   let note = '';
   if (plan.source === 'cache') note = palette.cyan(plan.kind === 'restore' ? ' (restore from cache)' : ' (from cache, no cost)');
-  else if (plan.source === 'in-flight') note = palette.cyan(` (resuming task ${plan.inFlightTaskId ?? '?'}, already paid for)`);
+  else if (plan.source === 'in-flight') note = palette.cyan(` (resuming task ${plan.inFlightTaskId}, already paid for)`);
   else if (plan.kind === 'render-again' && plan.reasons.every((r) => r.kind !== 'forced')) note = palette.magenta(' (not in cache: renders again)');
   const cost = plan.seconds > 0 ? `  ${palette.bold(`${plan.seconds} s`)}` : '';
   return `${symbol} ${plan.shot.id.padEnd(width)}  ${reasons}${note}${cost}`;

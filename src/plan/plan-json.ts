@@ -40,7 +40,7 @@ export function createPlanJson(plan: Plan, manifestName: string): PlanJson {
       seconds: s.seconds,
       output: s.outputPath,
       reasons: s.reasons.map((r) => ({ kind: r.kind, ...(r.field ? { field: r.field } : {}), ...(r.path ? { path: r.path } : {}), text: r.text })),
-      taskId: s.inFlightTaskId ?? null,
+      taskId: s.source === 'in-flight' ? s.inFlightTaskId : null,
     })),
     removed: plan.removed.map((r) => ({ id: r.id, fingerprint: r.previous.fingerprint, output: r.previous.output.path })),
     uploads: plan.uploads.map((u) => ({ path: u.path, sha256: u.sha256 })),

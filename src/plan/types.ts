@@ -1,4 +1,4 @@
-import type { RequestBody } from '../contract/create-request.js';
+import type { ShotIdentity } from '../contract/shot-identity.js';
 import type { LockEntry } from '../lock/types.js';
 import type { Shot } from '../manifest/types.js';
 
@@ -31,29 +31,53 @@ export interface Reason {
   text: string;
 }
 
-export interface ShotPlan {
-  kind: ActionKind;
+/** An action that does something (unchanged and skipped shots do nothing). */
+export type WorkKind = Exclude<ActionKind, 'unchanged' | 'skipped'>;
+
+/** Every planned shot: its identity (what the lockfile will record) and why it is planned so. */
+interface ShotPlanBase extends ShotIdentity {
   shot: Shot;
-  fingerprint: string;
-  /** The fingerprinted request (local files as `{ sha256 }`), what the lockfile will record. */
-  request: RequestBody;
-  seed: number;
-  /** null for unchanged and skipped shots. */
-  source: WorkSource | null;
   reasons: Reason[];
   /** Root-relative POSIX path of `<output>/<id>.mp4`. */
   outputPath: string;
   previous?: LockEntry;
   /** Seconds of video this shot will be billed for in this build (0 unless source is `render`). */
   seconds: number;
-  /** The recorded task to resume, when source is `in-flight`. */
-  inFlightTaskId?: string;
+}
+
+/** Nothing to do: unchanged, or left out by --only. */
+export interface IdleShotPlan extends ShotPlanBase {
+  kind: 'unchanged' | 'skipped';
+  source: null;
+}
+
+/** The video is in `.bach/cache/`: copied into place, no cost. */
+export interface CacheShotPlan extends ShotPlanBase {
+  kind: WorkKind;
+  source: 'cache';
+}
+
+/** A task an earlier build paid for (the journal) is polled and collected, no new cost. */
+export interface InFlightShotPlan extends ShotPlanBase {
+  kind: WorkKind;
+  source: 'in-flight';
+  /** The recorded task to resume. */
+  inFlightTaskId: string;
+}
+
+/** A new render: paid. */
+export interface RenderShotPlan extends ShotPlanBase {
+  kind: WorkKind;
+  source: 'render';
   /**
    * This exact request was paid for before, but its result expired before it could be downloaded:
    * rendering it again costs again, so the build does it only with --allow-rerender.
    */
   needsRerenderConsent?: boolean;
 }
+
+/** A shot's plan, by where its video comes from (`source`). */
+export type ShotPlan = IdleShotPlan | CacheShotPlan | InFlightShotPlan | RenderShotPlan;
 
 export interface RemovedShot {
   id: string;

@@ -1,7 +1,6 @@
 import { open, mkdir, rm } from 'node:fs/promises';
-import type { RequestBody } from '../contract/create-request.js';
+import type { ShotIdentity } from '../contract/shot-identity.js';
 import type { BachApi } from '../api/types.js';
-import type { Mode } from '../manifest/types.js';
 import { cacheVideoPath, writeCacheRecord, type CacheRecord } from '../state/result-cache.js';
 import { commitTempFile, tempPathFor } from '../util/atomic-write.js';
 import { hasMp4Signature } from '../video/index.js';
@@ -10,14 +9,10 @@ import { hasMp4Signature } from '../video/index.js';
 // checked (non-empty, the size announced, an MP4 signature), then renamed into place and recorded.
 // Only then is it copied next to the manifest: whatever happens afterwards, a paid result is kept.
 
-export interface CollectInput {
+export interface CollectInput extends ShotIdentity {
   api: BachApi;
   cacheDir: string;
   videoUrl: string;
-  fingerprint: string;
-  mode: Mode;
-  request: RequestBody;
-  seed: number;
   taskId: string;
   signal: AbortSignal;
 }

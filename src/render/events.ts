@@ -1,10 +1,13 @@
-import type { PlanTotals, ShotPlan } from '../plan/types.js';
+import type { RunReport } from './run-report.js';
 
-// What the executor tells the world. Reporters (listr2, plain, NDJSON) render these and nothing
-// else; the executor never prints. No event ever carries a token, a key or a signed URL.
+// What the executor tells the world while it works. Reporters (listr2, plain, NDJSON) render these
+// and nothing else; the executor never prints. No event ever carries a token, a key or a signed URL.
+// The run's result is not built from these: workers return outcomes that executePlan folds into the
+// RunReport (run-report.ts), sent last as `run:summary`.
+
+export type { RunReport, ShotFailure } from './run-report.js';
 
 export type ShotStatus =
-  | 'waiting'      // queued behind the concurrency limit
   | 'uploading'    // waiting for its images to be uploaded
   | 'submitting'   // create request on the wire
   | 'pending'      // TASK_PENDING
@@ -12,45 +15,17 @@ export type ShotStatus =
   | 'downloading'
   | 'restoring';   // copying from .bach/cache
 
-export interface ShotFailure {
-  id: string;
-  message: string;
-  taskId?: string;
-  /** Paid for, but no video: e.g. a result URL that expired before download. */
-  paidButLost?: boolean;
-}
-
-export interface RunReport {
-  /** New renders that finished (paid in this or an earlier, interrupted run). */
-  rendered: string[];
-  restored: string[];
-  unchanged: number;
-  skipped: number;
-  removed: string[];
-  failed: ShotFailure[];
-  /** Shots whose create request had an unknown outcome at least once: they may have been billed twice. */
-  inDoubt: string[];
-  /** Shots never submitted because the run stopped early (credits, auth, Ctrl-C). */
-  notSubmitted: string[];
-  /** Why submitting stopped for every remaining shot (insufficient credits, rejected keys), if it did. */
-  stopReason: string | null;
-  /** Results of earlier submissions collected into the cache only (their shot has changed since). */
-  collected: number;
-  secondsGenerated: number;
-  interrupted: boolean;
-  wallMs: number;
-}
-
 export type RenderEvent =
-  | { type: 'run:plan'; totals: PlanTotals; shots: Pick<ShotPlan, 'kind' | 'source' | 'seconds' | 'reasons'> & { id: string }[] }
   | { type: 'upload:start'; images: number; batches: number; bytes: number }
   | { type: 'upload:batch'; index: number; batches: number; images: number; bytes: number; failed: number }
   | { type: 'shot:status'; id: string; status: ShotStatus; taskId?: string; attempt?: number }
+  /** The API accepted a create request: `seconds` of video are paid for from here (the budget's meter). */
+  | { type: 'shot:submitted'; id: string; taskId: string; seconds: number }
   | { type: 'shot:done'; id: string; how: 'rendered' | 'restored'; output: string; taskId?: string; seconds: number }
-  | { type: 'shot:failed'; id: string; message: string; taskId?: string; willRetry: boolean }
+  | { type: 'shot:failed'; id: string; message: string; taskId?: string; willRetry: boolean; internal?: true }
   | { type: 'shot:collected'; id: string; taskId: string; note: string }
   | { type: 'notice'; level: 'info' | 'warn'; message: string }
-  | { type: 'run:interrupted'; waitingFor: number }
+  | { type: 'run:interrupted' }
   | { type: 'run:summary'; report: RunReport };
 
 export type Emit = (event: RenderEvent) => void;

@@ -4,7 +4,7 @@ import { removeLockEntries } from '../lock/update-lockfile.js';
 import type { Manifest } from '../manifest/types.js';
 import { imagesOf } from '../plan/create-plan.js';
 import type { InputDigests } from '../contract/fingerprint.js';
-import type { Plan, ShotPlan } from '../plan/types.js';
+import type { InFlightShotPlan, Plan, RenderShotPlan } from '../plan/types.js';
 import type { HashCache } from '../state/hash-cache.js';
 import { InDoubtLog } from '../state/in-doubt-log.js';
 import type { Journal, JournalEntry } from '../state/journal.js';
@@ -12,20 +12,25 @@ import type { StatePaths } from '../state/paths.js';
 import type { UploadRecords } from '../state/upload-records.js';
 import type { Submitter } from '../submitter/host.js';
 import type { Clock } from '../util/clock.js';
+import { classifyJournal } from './classify-journal.js';
 import { collectOrphan } from './collect-orphan.js';
-import type { Emit, RunReport } from './events.js';
+import { describeWorkerError } from './describe-worker-error.js';
+import type { Emit } from './events.js';
 import type { LockWriter } from './lock-writer.js';
 import { renderShot, resumeShot } from './render-shot.js';
 import { restoreShot } from './restore-shot.js';
+import { failShot, type RunContext } from './run-context.js';
+import { createRunReport, type RunReport, type ShotFailure, type ShotOutcome } from './run-report.js';
 import { Semaphore } from './semaphore.js';
-import { createEmptyReport, failShot, type RunContext } from './run-context.js';
+import { settleJournal } from './settle-journal.js';
 import { uploadImages, type ImageToUpload } from './upload-images.js';
 
 // The executor: carries out a plan. Uploads run in the background while shots that need no upload
 // start at once. One bounded concurrency (`--concurrency`) covers every task in flight on the server —
 // new renders from submit to the end of polling, resumed and collected tasks while they are polled —
 // and downloads and cache copies run under a transfer pool, so the next submission never waits for a
-// file. It emits events and returns a report; it never prints.
+// file. Each job returns its shot's outcome, folded into the run report at the end (run-report.ts);
+// it emits events as it goes and never prints.
 //
 // Ctrl-C (`interrupt`): nothing new is submitted, polls and downloads stop at once (their tasks stay
 // in the journal and resume next build), and create requests already on the wire get `createGraceMs`
@@ -65,13 +70,13 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
   const hard = new AbortController();
   setMaxListeners(0, hard.signal);
   const onInterrupt = () => {
-    options.emit({ type: 'run:interrupted', waitingFor: 0 });
+    options.emit({ type: 'run:interrupted' });
     setTimeout(() => hard.abort(interrupt.reason), options.createGraceMs ?? 3_000).unref();
   };
   if (interrupt.aborted) onInterrupt();
   else interrupt.addEventListener('abort', onInterrupt, { once: true });
 
-  const renders = plan.shots.filter((s) => s.source === 'render');
+  const renders = plan.shots.filter((s): s is RenderShotPlan => s.source === 'render');
   const images = uploadImages({
     api: options.api,
     root: options.manifest.root,
@@ -98,101 +103,82 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
     clock: options.clock,
     emit: options.emit,
     isCurrent: options.isCurrent ?? (() => true),
-    report: createEmptyReport(),
     stop: { reason: null },
     inDoubtLog: new InDoubtLog(options.paths.inDoubt),
     slots: new Semaphore(options.concurrency),
     transfers: new Semaphore(Math.max(2, options.concurrency)),
   };
-  const report = context.report;
   // Warnings an earlier build could not show (it was killed before its summary).
-  report.inDoubt.push(...context.inDoubtLog.read());
+  const earlierInDoubt = context.inDoubtLog.read();
 
-  if (plan.removed.length > 0) {
-    await options.lockWriter.update((lock) => removeLockEntries(lock, plan.removed.map((r) => r.id)));
-    report.removed = plan.removed.map((r) => r.id);
-  }
-  const { resume, orphans, inDoubt } = sortJournal(plan, options.journalEntries, options.journal, options.emit);
+  if (plan.removed.length > 0) await options.lockWriter.update((lock) => removeLockEntries(lock, plan.removed.map((r) => r.id)));
+  const journal = classifyJournal(plan, options.journalEntries);
+  settleJournal(options.journal, journal, options.emit);
 
-  const guard = (shotId: string, work: () => Promise<void>) =>
-    work().catch((error: unknown) => {
-      failShot(context, { id: shotId, message: `shot ${shotId}: ${error instanceof Error ? error.message : String(error)}` });
-    });
-  const jobs: Promise<void>[] = [];
-  for (const entry of orphans) jobs.push(guard(entry.shotId, () => collectOrphan(context, entry)));
+  const guard = (shotId: string, work: () => Promise<ShotOutcome>) => work().catch((error: unknown) => failShot(context, describeWorkerError(shotId, error)));
+  const resumed = new Map(journal.resume.map(({ shot, entry }) => [shot, entry]));
+  const jobs: Promise<ShotOutcome>[] = journal.orphans.map((entry) => guard(entry.shotId, () => collectOrphan(context, entry)));
   for (const shot of plan.shots) {
-    if (shot.kind === 'unchanged') report.unchanged += 1;
-    else if (shot.kind === 'skipped') report.skipped += 1;
-    else if (shot.source === 'in-flight') {
-      const entry = resume.get(shot.fingerprint)!;
-      jobs.push(guard(shot.shot.id, () => resumeShot(context, shot, entry)));
+    const id = shot.shot.id;
+    if (shot.source === 'in-flight') {
+      const entry = resumed.get(shot);
+      jobs.push(entry ? guard(id, () => resumeShot(context, shot, entry)) : Promise.resolve(failShot(context, lostTask(shot))));
     } else if (shot.source === 'cache') {
-      jobs.push(guard(shot.shot.id, () => context.transfers.run(() => (interrupt.aborted ? Promise.resolve() : restoreShot(context, shot)))));
+      jobs.push(guard(id, () => context.transfers.run(() => (interrupt.aborted ? Promise.resolve<ShotOutcome>({ id, kind: 'left' }) : restoreShot(context, shot)))));
     } else if (shot.source === 'render') {
       // Wait for this shot's images outside the limit, so that shots needing no upload are not
       // queued behind ones that do.
-      const ready = Promise.allSettled(imagesOf(shot.shot).filter((r) => r.kind === 'file').map((r) => images.urlFor(options.digests.get(r.path)!)));
-      const earlier = inDoubt.get(shot.fingerprint) ?? [];
-      jobs.push(ready.then(() => guard(shot.shot.id, () => renderShot(context, shot, earlier))));
+      const ready = Promise.resolve()
+        .then(() => Promise.allSettled(localImageDigests(shot, options.digests).map((sha256) => images.urlFor(sha256))))
+        .catch(() => {}); // a missing digest fails the shot itself (wire-body.ts), through its guard
+      const earlier = journal.inDoubt.get(shot.fingerprint) ?? [];
+      jobs.push(ready.then(() => guard(id, () => renderShot(context, shot, earlier))));
     }
   }
-  await Promise.all(jobs);
+  const outcomes = await Promise.all(jobs);
   await images.done;
   await options.lockWriter.flush();
   interrupt.removeEventListener('abort', onInterrupt);
-  report.interrupted = interrupt.aborted;
-  report.stopReason = context.stop.reason;
-  report.wallMs = options.clock.now() - started;
+  const report = createRunReport(outcomes, {
+    unchanged: plan.totals.unchanged,
+    skipped: plan.totals.skipped,
+    removed: plan.removed.map((r) => r.id),
+    earlierInDoubt,
+    interrupted: interrupt.aborted,
+    stopReason: context.stop.reason,
+    wallMs: options.clock.now() - started,
+  });
   options.emit({ type: 'run:summary', report });
   context.inDoubtLog.clear();
   return report;
 }
 
-function imagesNeeded(renders: readonly ShotPlan[], digests: InputDigests): ImageToUpload[] {
+function imagesNeeded(renders: readonly RenderShotPlan[], digests: InputDigests): ImageToUpload[] {
   const needed = new Map<string, ImageToUpload>();
   for (const plan of renders) {
     for (const ref of imagesOf(plan.shot)) {
       if (ref.kind !== 'file') continue;
-      const sha256 = digests.get(ref.path)!;
+      const sha256 = digestOf(digests, ref.path);
       if (!needed.has(sha256)) needed.set(sha256, { sha256, path: ref.path });
     }
   }
   return [...needed.values()];
 }
 
-/**
- * Sorts the journal read at start: accepted tasks a planned shot resumes; accepted tasks no shot
- * wants any more (collected into the cache only); submissions whose outcome was never known. Those
- * stay in the journal until their shot is submitted again (see render-shot.ts), so that a build
- * killed again before that still knows — and the shot is finally reported as possibly billed twice.
- */
-function sortJournal(plan: Plan, entries: readonly JournalEntry[], journal: Journal, emit: Emit) {
-  const resumeWanted = new Set(plan.shots.filter((s) => s.source === 'in-flight').map((s) => s.fingerprint));
-  const rendering = new Set(plan.shots.filter((s) => s.source === 'render').map((s) => s.fingerprint));
-  const fromCache = new Set(plan.shots.filter((s) => s.source === 'cache').map((s) => s.fingerprint));
-  const planned = new Set(plan.shots.map((s) => s.fingerprint));
-  const resume = new Map<string, JournalEntry>();
-  const orphans: JournalEntry[] = [];
-  const inDoubt = new Map<string, JournalEntry[]>();
-  for (const entry of entries) {
-    if (entry.state === 'submitting') {
-      // Never reached a submitter (which would have marked it `sending`): nothing left, nothing billed.
-      journal.remove(entry);
-    } else if (entry.state === 'sending') {
-      if (rendering.has(entry.fingerprint)) {
-        inDoubt.set(entry.fingerprint, [...(inDoubt.get(entry.fingerprint) ?? []), entry]);
-      } else {
-        journal.remove(entry);
-        emit({ type: 'notice', level: 'warn', message: `an earlier build was stopped while its request for ${entry.shotId} was on the wire: it may have been billed` });
-      }
-    } else if (entry.state === 'accepted') {
-      if (resumeWanted.has(entry.fingerprint) && !resume.has(entry.fingerprint)) resume.set(entry.fingerprint, entry);
-      // Its result was collected into the cache just before an interruption: nothing left to fetch.
-      else if (fromCache.has(entry.fingerprint)) journal.remove(entry);
-      else orphans.push(entry);
-    } else if (entry.state === 'expired' && !planned.has(entry.fingerprint)) {
-      journal.remove(entry);
-    }
-  }
-  return { resume, orphans, inDoubt };
+function localImageDigests(plan: RenderShotPlan, digests: InputDigests): string[] {
+  return imagesOf(plan.shot).flatMap((ref) => (ref.kind === 'file' ? [digestOf(digests, ref.path)] : []));
+}
+
+function digestOf(digests: InputDigests, path: string): string {
+  const sha256 = digests.get(path);
+  if (sha256 === undefined) throw new Error(`no digest for ${path} (readProject hashes every local file)`);
+  return sha256;
+}
+
+function lostTask(shot: InFlightShotPlan): ShotFailure {
+  return {
+    id: shot.shot.id,
+    message: `shot ${shot.shot.id}: task ${shot.inFlightTaskId} is no longer in .bach/journal (was it moved during the build?); run again`,
+    taskId: shot.inFlightTaskId,
+  };
 }

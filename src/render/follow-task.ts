@@ -1,6 +1,6 @@
 import { ApiError, isAbortError } from '../api/errors.js';
 import { describeApiError } from '../api/messages.js';
-import type { JournalEntry } from '../state/journal.js';
+import type { AcceptedEntry } from '../state/journal.js';
 import type { CacheRecord } from '../state/result-cache.js';
 import { collectResult, InvalidResultError } from './collect-result.js';
 import { placeAndLock, type PlaceTarget } from './place-result.js';
@@ -27,7 +27,7 @@ export type FollowOutcome =
  */
 export async function followTask(
   context: RunContext,
-  entry: JournalEntry,
+  entry: AcceptedEntry,
   target: PlaceTarget & { place: boolean },
   releaseSlot: () => void,
 ): Promise<FollowOutcome> {
@@ -40,12 +40,12 @@ export async function followTask(
 
 async function pollAndCollect(
   context: RunContext,
-  entry: JournalEntry,
+  entry: AcceptedEntry,
   target: PlaceTarget & { place: boolean },
   releaseSlot: () => void,
 ): Promise<FollowOutcome> {
   const { api, interrupt, emit } = context;
-  const taskId = entry.taskId!;
+  const { taskId } = entry;
   const shot = target.shotId;
   let state;
   try {
@@ -74,9 +74,9 @@ async function pollAndCollect(
   return context.transfers.run(() => downloadAndPlace(context, entry, target, videoUrl));
 }
 
-async function downloadAndPlace(context: RunContext, entry: JournalEntry, target: PlaceTarget & { place: boolean }, videoUrl: string): Promise<FollowOutcome> {
+async function downloadAndPlace(context: RunContext, entry: AcceptedEntry, target: PlaceTarget & { place: boolean }, videoUrl: string): Promise<FollowOutcome> {
   const { api, interrupt, emit } = context;
-  const taskId = entry.taskId!;
+  const { taskId } = entry;
   const shot = target.shotId;
 
   if (target.place) emit({ type: 'shot:status', id: shot, status: 'downloading', taskId });
@@ -112,7 +112,7 @@ async function downloadAndPlace(context: RunContext, entry: JournalEntry, target
   return { kind: 'done', record, placed: true };
 }
 
-function secondsOf(entry: JournalEntry): number {
+function secondsOf(entry: AcceptedEntry): number {
   const duration = entry.request.duration;
   return typeof duration === 'number' ? duration : 0;
 }

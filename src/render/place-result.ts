@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import type { RequestBody } from '../contract/create-request.js';
+import type { ShotIdentity } from '../contract/shot-identity.js';
 import { setLockEntry } from '../lock/update-lockfile.js';
-import type { Mode } from '../manifest/types.js';
 import { cacheVideoPath, type CacheRecord } from '../state/result-cache.js';
 import { copyVerified } from './place-output.js';
 import type { RunContext } from './run-context.js';
@@ -10,12 +9,9 @@ import type { RunContext } from './run-context.js';
 // atomic), and the lockfile records it at once — so an interrupted build never pays again for
 // what finished.
 
-export interface PlaceTarget {
+/** Which shot a result is for, as what it was paid for, and where it goes. */
+export interface PlaceTarget extends ShotIdentity {
   shotId: string;
-  fingerprint: string;
-  mode: Mode;
-  request: RequestBody;
-  seed: number;
   outputPath: string;
 }
 

@@ -1,21 +1,23 @@
 import type { BachApi } from '../api/types.js';
-import type { Manifest } from '../manifest/types.js';
 import type { InputDigests } from '../contract/fingerprint.js';
-import type { InDoubtLog } from '../state/in-doubt-log.js';
+import type { Manifest } from '../manifest/types.js';
 import type { HashCache } from '../state/hash-cache.js';
+import type { InDoubtLog } from '../state/in-doubt-log.js';
 import type { Journal } from '../state/journal.js';
 import type { StatePaths } from '../state/paths.js';
 import type { Submitter } from '../submitter/host.js';
 import type { Clock } from '../util/clock.js';
-import type { Emit, RunReport, ShotFailure } from './events.js';
+import type { Emit } from './events.js';
 import type { LockWriter } from './lock-writer.js';
-import type { ImageUrls } from './upload-images.js';
+import type { ShotFailure, ShotOutcome } from './run-report.js';
 import type { Semaphore } from './semaphore.js';
+import type { ImageUrls } from './upload-images.js';
 
-// Everything one build's shot workers share. `stop` is set when going on would be pointless or
-// costly for every remaining shot (credits exhausted, keys rejected); `interrupt` is Ctrl-C (stop
-// submitting, keep what is paid for); `hardStop` fires a grace period later and aborts create
-// requests still on the wire.
+// What one build's shot workers share: the services they call and the signals that coordinate them.
+// It holds no result: each worker returns its ShotOutcome. `stop` is set when going on would be
+// pointless or costly for every remaining shot (credits exhausted, keys rejected); `interrupt` is
+// Ctrl-C (stop submitting, keep what is paid for); `hardStop` fires a grace period later and aborts
+// create requests still on the wire.
 
 export interface RunOptions {
   retries: number;
@@ -40,7 +42,6 @@ export interface RunContext {
   emit: Emit;
   /** Whether a finished result for (shot, fingerprint) may still replace the shot's output (watch mode). */
   isCurrent: (shotId: string, fingerprint: string) => boolean;
-  report: RunReport;
   stop: { reason: string | null };
   inDoubtLog: InDoubtLog;
   /** `--concurrency`: tasks in flight on the server (submit → poll). */
@@ -49,31 +50,23 @@ export interface RunContext {
   transfers: Semaphore;
 }
 
-export function createEmptyReport(): RunReport {
-  return {
-    rendered: [],
-    restored: [],
-    unchanged: 0,
-    skipped: 0,
-    removed: [],
-    failed: [],
-    inDoubt: [],
-    notSubmitted: [],
-    stopReason: null,
-    collected: 0,
-    secondsGenerated: 0,
-    interrupted: false,
-    wallMs: 0,
-  };
+/** A shot that failed for this build: said at once (`shot:failed`), reported in the summary through its outcome. */
+export function failShot(context: Pick<RunContext, 'emit'>, failure: ShotFailure): ShotOutcome & { kind: 'failed' } {
+  context.emit({
+    type: 'shot:failed',
+    id: failure.id,
+    message: failure.message,
+    ...(failure.taskId ? { taskId: failure.taskId } : {}),
+    willRetry: false,
+    ...(failure.internal ? { internal: true as const } : {}),
+  });
+  return { id: failure.id, kind: 'failed', failure };
 }
 
-export function failShot(context: RunContext, failure: ShotFailure, willRetry = false): void {
-  context.emit({ type: 'shot:failed', id: failure.id, message: failure.message, ...(failure.taskId ? { taskId: failure.taskId } : {}), willRetry });
-  if (!willRetry) context.report.failed.push(failure);
-}
-
-export function markInDoubt(context: RunContext, shotId: string): void {
-  if (context.report.inDoubt.includes(shotId)) return;
-  context.report.inDoubt.push(shotId);
+/**
+ * A shot whose create request may have been billed twice: written to `.bach/in-doubt.json` at once
+ * (a build killed before its summary must not take the warning with it); its outcome says so too.
+ */
+export function recordInDoubt(context: Pick<RunContext, 'inDoubtLog'>, shotId: string): void {
   context.inDoubtLog.add(shotId);
 }

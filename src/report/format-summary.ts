@@ -18,7 +18,11 @@ export function formatSummary(report: RunReport, palette: Palette): string {
   lines.push(`${verb} ${seconds(report.wallMs)}: ${parts.join(', ')}.`);
   if (report.failed.length > 0) {
     lines.push(palette.red(`Failed (${report.failed.length}):`));
-    for (const failure of report.failed) lines.push(`  ${failure.id}: ${stripShotPrefix(failure.message, failure.id)}`);
+    for (const failure of report.failed) {
+      lines.push(`  ${failure.id}: ${stripShotPrefix(failure.message, failure.id)}`);
+      // A bug: its stack is what makes it reportable.
+      if (failure.internal && failure.stack) lines.push(...failure.stack.split('\n').map((line) => palette.dim(`    ${line.trim()}`)));
+    }
   }
   if (report.inDoubt.length > 0) {
     lines.push(

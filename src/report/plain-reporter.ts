@@ -59,7 +59,8 @@ export function createPlainReporter(out: Output, err: Output, palette: Palette, 
         case 'api:retry':
           line(palette.dim(`${event.request} attempt ${event.attempt} failed (${event.reason}); retrying in ${seconds(event.delayMs)}`));
           break;
-        case 'run:plan':
+        case 'shot:submitted':
+          // Shown by the `pending (task …)` status that follows; it is for the JSON stream and the budget.
           break;
       }
     },

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RequestBody } from '../contract/create-request.js';
-import type { Mode } from '../contract/types.js';
+import type { ShotIdentity } from '../contract/shot-identity.js';
 import { isTempFileName, writeFileAtomicSync } from '../util/atomic-write.js';
 
 // The journal of paid work, one file per submission in `.bach/journal/`. It is what makes a build
@@ -34,53 +33,65 @@ export const JOURNAL_VERSION = 1;
  */
 export type JournalState = 'submitting' | 'sending' | 'accepted' | 'expired';
 
-export interface JournalEntry {
+interface JournalRecord extends ShotIdentity {
   journalVersion: typeof JOURNAL_VERSION;
   /** The file name stem: `<fingerprint>-<nonce>` (a fingerprint may be submitted again with --force). */
   key: string;
   shotId: string;
-  fingerprint: string;
-  mode: Mode;
-  /** The fingerprinted request, so a result collected later can be cached and locked without the manifest. */
-  request: RequestBody;
-  seed: number;
-  state: JournalState;
-  taskId?: string;
   /** The create request's outcome was unknown at least once (it may have created an extra task). */
   inDoubt?: boolean;
 }
 
-export type NewJournalEntry = Omit<JournalEntry, 'journalVersion' | 'key' | 'state' | 'taskId'>;
+export interface SubmittingEntry extends JournalRecord {
+  state: 'submitting';
+}
+export interface SendingEntry extends JournalRecord {
+  state: 'sending';
+}
+export interface AcceptedEntry extends JournalRecord {
+  state: 'accepted';
+  taskId: string;
+}
+export interface ExpiredEntry extends JournalRecord {
+  state: 'expired';
+  taskId: string;
+}
+
+/** A submission, by state: only a paid-for entry (accepted, expired) has a task id. */
+export type JournalEntry = SubmittingEntry | SendingEntry | AcceptedEntry | ExpiredEntry;
+
+/** The identity and shot of a new submission (the request is the fingerprinted one, kept to cache and lock the result later). */
+export type NewJournalEntry = Omit<SubmittingEntry, 'journalVersion' | 'key' | 'state'>;
 
 export class Journal {
   constructor(private readonly dir: string) {}
 
   /** Step 1: before the create request goes out. */
-  recordSubmitting(entry: NewJournalEntry): JournalEntry {
+  recordSubmitting(entry: NewJournalEntry): SubmittingEntry {
     mkdirSync(this.dir, { recursive: true });
     const key = `${entry.fingerprint}-${randomBytes(4).toString('hex')}`;
-    const record: JournalEntry = { journalVersion: JOURNAL_VERSION, key, ...entry, state: 'submitting' };
+    const record: SubmittingEntry = { journalVersion: JOURNAL_VERSION, key, ...entry, state: 'submitting' };
     this.write(record);
     return record;
   }
 
   /** Step 1b (the submitter): the request is about to leave. */
-  recordSending(entry: JournalEntry): JournalEntry {
-    const record: JournalEntry = { ...entry, state: 'sending' };
+  recordSending(entry: SubmittingEntry): SendingEntry {
+    const record: SendingEntry = { ...entry, state: 'sending' };
     this.write(record);
     return record;
   }
 
   /** Step 2: the API accepted it; the task is paid for from here on. */
-  recordAccepted(entry: JournalEntry, taskId: string, inDoubt: boolean): JournalEntry {
-    const record: JournalEntry = { ...entry, state: 'accepted', taskId, ...(inDoubt ? { inDoubt: true } : {}) };
+  recordAccepted(entry: SendingEntry, taskId: string, inDoubt: boolean): AcceptedEntry {
+    const record: AcceptedEntry = { ...entry, state: 'accepted', taskId, ...(inDoubt ? { inDoubt: true } : {}) };
     this.write(record);
     return record;
   }
 
   /** The result was paid for but can no longer be downloaded. */
-  recordExpired(entry: JournalEntry): JournalEntry {
-    const record: JournalEntry = { ...entry, state: 'expired' };
+  recordExpired(entry: AcceptedEntry): ExpiredEntry {
+    const record: ExpiredEntry = { ...entry, state: 'expired' };
     this.write(record);
     return record;
   }

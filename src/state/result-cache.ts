@@ -1,7 +1,6 @@
 import { copyFile, constants, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RequestBody } from '../contract/create-request.js';
-import type { Mode } from '../contract/types.js';
+import type { ShotIdentity } from '../contract/shot-identity.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 // `.bach/cache/`: every result bach-render paid for, keyed by fingerprint — so undoing an edit, a
@@ -9,12 +8,8 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 // (`<fp>.mp4`, moved in atomically once checked) plus its record (`<fp>.json`, written after the
 // video); an entry without its record is incomplete and ignored.
 
-export interface CacheRecord {
+export interface CacheRecord extends ShotIdentity {
   cacheVersion: 1;
-  fingerprint: string;
-  mode: Mode;
-  request: RequestBody;
-  seed: number;
   taskId: string;
   size: number;
   sha256: string;

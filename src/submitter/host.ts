@@ -4,7 +4,7 @@ import { ApiError, createAbortError } from '../api/errors.js';
 import type { RequestBody } from '../contract/create-request.js';
 import type { ApiEvent, CreatedTask } from '../api/types.js';
 import type { Mode } from '../contract/types.js';
-import type { JournalEntry } from '../state/journal.js';
+import type { AcceptedEntry, SubmittingEntry } from '../state/journal.js';
 import type { FromSubmitter, SerializedError, ToSubmitter } from './protocol.js';
 
 // Why a separate process sends the create requests:
@@ -22,13 +22,13 @@ import type { FromSubmitter, SerializedError, ToSubmitter } from './protocol.js'
 
 export interface SubmitResult {
   created: CreatedTask;
-  /** The journal entry as the submitter wrote it (state `accepted`). */
-  entry: JournalEntry;
+  /** The journal entry as the submitter wrote it. */
+  entry: AcceptedEntry;
 }
 
 export interface Submitter {
   /** Rejects with ApiError (or an AbortError when `signal` fires; the submitter still records the outcome). */
-  createTask(mode: Mode, body: RequestBody, entry: JournalEntry, signal?: AbortSignal): Promise<SubmitResult>;
+  createTask(mode: Mode, body: RequestBody, entry: SubmittingEntry, signal?: AbortSignal): Promise<SubmitResult>;
   close(): Promise<void>;
 }
 

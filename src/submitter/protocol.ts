@@ -1,14 +1,14 @@
 import type { RequestBody } from '../contract/create-request.js';
 import type { ApiEvent, CreatedTask } from '../api/types.js';
 import type { Mode } from '../contract/types.js';
-import type { JournalEntry } from '../state/journal.js';
+import type { AcceptedEntry, SubmittingEntry } from '../state/journal.js';
 
 // Messages between a build and its submitter process (see host.ts for why it exists). JSON over
 // the IPC channel; credentials travel only here, never in argv or the environment of the child.
 
 export type ToSubmitter =
   | { type: 'init'; baseUrl: string; accessKey: string; secretKey: string; journalDir: string; stateDir: string }
-  | { type: 'create'; id: number; mode: Mode; body: RequestBody; entry: JournalEntry }
+  | { type: 'create'; id: number; mode: Mode; body: RequestBody; entry: SubmittingEntry }
   | { type: 'close' };
 
 export interface SerializedError {
@@ -30,6 +30,6 @@ export interface SerializedError {
 export type FromSubmitter =
   /** The submitter listens; nothing may be sent before (earlier messages would be lost). */
   | { type: 'hello' }
-  | { type: 'created'; id: number; created: CreatedTask; entry: JournalEntry }
+  | { type: 'created'; id: number; created: CreatedTask; entry: AcceptedEntry }
   | { type: 'failed'; id: number; error: SerializedError; journalKept: boolean }
   | { type: 'event'; event: ApiEvent };

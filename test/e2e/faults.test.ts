@@ -9,8 +9,10 @@ import { submissionsByFingerprint, textStoryboard } from '../helpers/storyboards
 import { testdir } from '../helpers/testdir.js';
 
 // Never pay twice, proven against the emulator's fault injection: server errors, dropped
-// connections, spurious 429s, failed tasks, expired results, Ctrl-C. Fault decisions are a hash of
-// (seed, request, occurrence), so each scenario repeats exactly from run to run.
+// connections, spurious 429s, failed tasks, Ctrl-C. Fault decisions are a hash of (seed, request,
+// occurrence), so each scenario repeats exactly from run to run. The executor's money rules without
+// a network (expired results, insufficient credits, retries, in-doubt creates, orphans) are
+// test/integration/render/money-rules.test.ts, in-process.
 
 function envFor(emulator: TestEmulator, extra: Record<string, string> = {}) {
   return { BACH_BASE_URL: emulator.url, BACH_ACCESS_KEY: emulator.accessKey, BACH_SECRET_KEY: emulator.secretKey, BACH_POLL_INTERVAL: '0.02', ...extra };
@@ -83,31 +85,6 @@ describe('fault tolerance', () => {
     expect(readdirSync(join(root, '.bach/journal')).filter((name) => name.endsWith('.json'))).toEqual([]);
   });
 
-  it('(d) a result URL that expires before download is reported, and rendered again only with --allow-rerender', async () => {
-    const emulator = await useEmulator({ processingMs: 20, resultTtlMs: 0 });
-    const root = await testdir({ 'bach.yaml': textStoryboard(2) });
-    const first = await runCli(['--reporter', 'json'], { cwd: root, env: envFor(emulator) });
-    expect(first.code).toBe(1);
-    const failed = summaryOf(first.stdout).failed;
-    expect(failed.map((f) => f.id).sort()).toEqual(['shot-000', 'shot-001']);
-    expect(failed[0]!.message).toMatch(/expired before it could be downloaded: it was paid for and is lost; --allow-rerender renders it again \(costs 6 s\)/);
-    expect(emulator.stats().submissions.total).toBe(2);
-
-    const plan = await runCli(['plan'], { cwd: root, env: envFor(emulator) });
-    expect(plan.stdout).toMatch(/\+ shot-000\s+new shot, the paid result of task .+ expired before download\s+6 s/);
-
-    const refused = await runCli(['--reporter', 'json'], { cwd: root, env: envFor(emulator) });
-    expect(refused.code).toBe(1);
-    expect(summaryOf(refused.stdout).failed[0]!.message).toMatch(/not rendered again: .*pass --allow-rerender to pay for it again \(6 s\)/);
-    expect(emulator.stats().submissions.total).toBe(2);
-
-    emulator.configure({ resultTtlMs: null });
-    const consented = await runCli(['--allow-rerender'], { cwd: root, env: envFor(emulator) });
-    expect(consented.code, consented.stdout).toBe(0);
-    expect(emulator.stats().submissions.total).toBe(4);
-    expectEveryShotRendered(root, 2);
-  });
-
   it('keeps the secret key and the signed tokens out of every output, record and event, through faults and failures', async () => {
     const secretKey = 'sk-RECOGNISABLE-secret-0123456789';
     const accessKey = 'ak-recognisable-access';
@@ -149,21 +126,3 @@ async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
-
-describe('when the account runs out', () => {
-  it('stops submitting at insufficient credits, keeps what finished, and says how many shots were not submitted and why', async () => {
-    const emulator = await useEmulator({ processingMs: 20, credits: 12 });
-    const root = await testdir({ 'bach.yaml': textStoryboard(5) });
-    const result = await runCli(['--concurrency', '1', '--reporter', 'plain'], { cwd: root, env: envFor(emulator) });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/Done in .*: 2 rendered \(12 s of video generated\), 1 failed\./);
-    expect(result.stdout).toMatch(/shot-002: insufficient credits/i);
-    expect(result.stdout).toMatch(/Not submitted \(2\): shot-003, shot-004 — stopped: insufficient credits/);
-    expect(Object.keys(JSON.parse(readFileSync(join(root, 'bach.lock'), 'utf8')).shots)).toEqual(['shot-000', 'shot-001']);
-
-    emulator.configure({ credits: 100 });
-    const resumed = await runCli(['--reporter', 'plain'], { cwd: root, env: envFor(emulator) });
-    expect(resumed.code).toBe(0);
-    expect(emulator.stats().submissions.total).toBe(5);
-  });
-});

@@ -20,6 +20,7 @@ describe('where a planned video comes from', () => {
 
   it('needs no consent when the expired result is not what would be rendered', () => {
     const plan = createPlan(planInputs(manifest, digests, { expired: new Map([['f'.repeat(64), { taskId: 'other' }]]) }));
-    expect(plan.shots[0]!.needsRerenderConsent).toBeUndefined();
+    expect(plan.shots[0]).toMatchObject({ source: 'render' });
+    expect(plan.shots[0]).not.toHaveProperty('needsRerenderConsent');
   });
 });
