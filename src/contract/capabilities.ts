@@ -51,4 +51,20 @@ export function frameSize(resolution: Resolution, aspectRatio: AspectRatio): { w
   return { width: short, height: short };
 }
 
+/**
+ * What the API assumes for a field a request leaves out (bach-api.md Part 1; the docs' fps default of
+ * 30 is left out: 24 is the only value the seed accepts, and it is always sent).
+ */
+export const API_DEFAULTS = {
+  aspect_ratio: '16:9',
+  generate_audio: false,
+  enhance_prompt: true,
+  cfg_scale: 5.0,
+  negative_prompt: '',
+  audio_prompt: '',
+  enable_moderation: false,
+  subject_type: 'character',
+  subject_desc: '',
+} as const;
+
 export const DEFAULT_BASE_URL = 'https://api-gen-na.bach.art/api/vdr';
