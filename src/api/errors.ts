@@ -1,3 +1,5 @@
+import { CODE } from '../contract/business-codes.js';
+
 // The one error type of the API client, and how it reads to a user.
 //
 // `kind` says where a request failed; `outcome` says what that means for money: whether the server
@@ -139,5 +141,5 @@ function defaultRetryable(init: ApiErrorInit): boolean {
   if (init.kind === 'network' || init.kind === 'timeout') return true;
   if (init.kind === 'protocol') return false;
   const status = init.status ?? 0;
-  return status === 429 || status >= 500 || init.code === 1800 || init.code === 5000;
+  return status === 429 || status >= 500 || init.code === CODE.rateLimited || init.code === CODE.internalError;
 }

@@ -1,4 +1,5 @@
 import { ApiError, isAbortError } from './errors.js';
+import { CODE } from '../contract/business-codes.js';
 
 // One actionable line per failure, for the reporters and the run summary (bach-api.md Part 1,
 // "Response codes"). Each says what happened and what to do, names the shot when there is one, and is
@@ -31,34 +32,34 @@ export function describeApiError(error: unknown, context: DescribeContext = {}):
 
 function describeByCode(error: ApiError, context: DescribeContext): string | undefined {
   switch (error.code) {
-    case 1000:
+    case CODE.invalidParameter:
       return `the API rejected a parameter: ${error.message}`;
-    case 1001:
+    case CODE.sensitiveContent:
       return 'the prompt was flagged as sensitive content — change the prompt or negative prompt';
-    case 1100:
+    case CODE.authFailed:
       return `authentication failed — ${CHECK_KEYS}`;
-    case 1101:
+    case CODE.authMissing:
       return `the API received no Authorization header (a proxy may strip it) — ${CHECK_KEYS}`;
-    case 1102:
+    case CODE.tokenNotYetValid:
       return `the API says the token is not valid yet (this clock is ahead) — ${CHECK_CLOCK}`;
-    case 1103:
+    case CODE.tokenExpired:
       return `the API says the token expired even after it was renewed (this clock is behind) — ${CHECK_CLOCK}`;
-    case 1200:
+    case CODE.notFound:
       return 'the task was not found on the server — it may have expired, or BACH_BASE_URL or the keys changed since it was submitted';
-    case 1203:
+    case CODE.batchNotFound:
       return 'the upload batch was not found or has expired — run the build again to upload anew';
-    case 1300:
+    case CODE.durationNotInPlan:
       return `${context.duration === undefined ? 'this duration' : `a duration of ${context.duration} s`} is not included in your plan — upgrade the credit package or change the shot's duration`;
-    case 1301:
+    case CODE.resolutionNotInPlan:
       return `${context.resolution === undefined ? 'this resolution' : `resolution ${context.resolution}`} is not included in your plan — upgrade the credit package or change the shot's resolution`;
-    case 1302: {
+    case CODE.insufficientCredits: {
       const n = context.shotsNotSubmitted;
       const notSubmitted = n === undefined ? '' : `: ${n} shot${n === 1 ? '' : 's'} not submitted`;
       return `insufficient credits${notSubmitted}; top up your credit package in the Bach Developer Console and run again (finished shots are kept)`;
     }
-    case 1800:
+    case CODE.rateLimited:
       return `the API kept answering "rate limit exceeded"${attemptsText(error)} — try again later or lower --concurrency`;
-    case 5000:
+    case CODE.internalError:
       return `the Bach API had an internal error${attemptsText(error)} — try again later; contact Bach support if it persists`;
     default:
       return undefined;

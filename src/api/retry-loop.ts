@@ -3,6 +3,7 @@ import type { RateGate } from './rate-gate.js';
 import { decideRetry, type RequestClass, type RetryPolicy, type RetryReason } from './retry-policy.js';
 import type { Sleep } from './timing.js';
 import type { ApiEvent, ApiRequestKind } from './types.js';
+import { CODE } from '../contract/business-codes.js';
 
 // The client's single retry loop: every API call and every CDN transfer goes through runWithRetry,
 // which asks retry-policy.ts what to do and waits through the rate gate. Nothing above it retries.
@@ -92,7 +93,7 @@ export function describeFailure(error: ApiError): string {
 }
 
 function isRateLimited(error: ApiError): boolean {
-  return error.kind === 'http' && (error.status === 429 || error.code === 1800);
+  return error.kind === 'http' && (error.status === 429 || error.code === CODE.rateLimited);
 }
 
 function eventType(reason: RetryReason, requestClass: RequestClass): ApiEvent['type'] {

@@ -1,4 +1,5 @@
 import type { ApiErrorKind, RequestOutcome } from './errors.js';
+import { CODE } from '../contract/business-codes.js';
 
 // The one retry policy of the client (pure; the loop in retry-loop.ts applies it). Two classes of request:
 //
@@ -96,11 +97,11 @@ export function computeBackoffDelay(attempt: number, policy: RetryPolicy, random
 
 /** Why a failure may be retried, or undefined when it may not (4xx, protocol errors of an answer). */
 export function classifyFailure(failure: RetryFailure): RetryReason | undefined {
-  if (failure.status === 401 && failure.code === 1103) return 'token-expired';
+  if (failure.status === 401 && failure.code === CODE.tokenExpired) return 'token-expired';
   if (failure.outcome === 'not-sent') return 'not-sent';
   if (failure.outcome === 'unknown') return 'unknown-outcome';
   if (failure.kind !== 'http') return undefined;
-  if (failure.status === 429 || failure.code === 1800) return 'rate-limited';
-  if ((failure.status ?? 0) >= 500 || failure.code === 5000) return 'server-error';
+  if (failure.status === 429 || failure.code === CODE.rateLimited) return 'rate-limited';
+  if ((failure.status ?? 0) >= 500 || failure.code === CODE.internalError) return 'server-error';
   return undefined;
 }

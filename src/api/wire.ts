@@ -1,3 +1,4 @@
+import { CODE } from '../contract/business-codes.js';
 import { ApiError } from './errors.js';
 import { createPath, queryPath } from '../contract/create-request.js';
 
@@ -79,7 +80,7 @@ export function parseEnvelope(answer: HttpAnswer): unknown {
   if (success && code === undefined) {
     throw protocolError(`HTTP ${answer.status} without a JSON envelope {code, message, data}`, answer.url, 'unknown');
   }
-  if (success && (code === 200 || code === 0)) return envelope?.data ?? null;
+  if (success && (code === CODE.success || code === 0)) return envelope?.data ?? null;
   const serverMessage = envelope && typeof envelope.message === 'string' ? cleanText(envelope.message) : '';
   return throwHttpError(answer, code, serverMessage);
 }

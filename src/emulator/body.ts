@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ApiFailure } from './envelope.js';
+import { CODE } from '../contract/business-codes.js';
 
 // Reading JSON request bodies. Decided (docs/emulator.md): a body that is not valid JSON, or is JSON
 // but not an object, is 400/1000 `Request body must be a JSON object.`; a body over the route's
@@ -21,7 +22,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
     size += chunk.length;
     if (size <= limit) chunks.push(chunk);
   }
-  if (size > limit) throw new ApiFailure(1000, BODY_TOO_LARGE);
+  if (size > limit) throw new ApiFailure(CODE.invalidParameter, BODY_TOO_LARGE);
   return Buffer.concat(chunks);
 }
 

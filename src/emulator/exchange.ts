@@ -4,6 +4,7 @@ import { sendEnvelope } from './envelope.js';
 import type { FaultDecision, FaultScope } from './faults.js';
 import type { EmulatorState } from './state.js';
 import { countFault } from './stats.js';
+import { CODE } from '../contract/business-codes.js';
 
 // One request being handled, and the one place where an injected fault takes effect. Handlers call
 // applyFaults once they know the request's stable key (after reading the body, so a create request
@@ -39,11 +40,11 @@ export async function applyFaults(exchange: Exchange, requestKey: string, scope:
       return null;
     case 'error5xx':
       countFault(state.counters, 'error5xx');
-      sendEnvelope(res, 5000);
+      sendEnvelope(res, CODE.internalError);
       return null;
     case 'rateLimit429':
       countFault(state.counters, 'rateLimit429');
-      sendEnvelope(res, 1800, null, { headers: { 'retry-after': '1' } });
+      sendEnvelope(res, CODE.rateLimited, null, { headers: { 'retry-after': '1' } });
       return null;
     case 'none':
       return decision;

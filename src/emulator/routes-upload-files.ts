@@ -8,6 +8,7 @@ import { boundaryOf, createMultipartParser, MultipartError, type PartInfo } from
 import { countBatchImages } from './stats.js';
 import type { UploadWriter } from './uploads.js';
 import { MAX_IMAGES, REQUEST_MESSAGES, validateFilesRequest, validateReceivedFile } from './validate-upload.js';
+import { CODE } from '../contract/business-codes.js';
 
 // POST /batch-upload/submit-with-files: synchronous multipart upload. Parts are streamed to disk as
 // they arrive (repeated `files`, optional repeated `image_names`, optional `batch_id`; other fields
@@ -34,14 +35,14 @@ export async function handleUploadFiles(exchange: Exchange): Promise<void> {
   if (!boundary) {
     await drainBody(req);
     if (!(await applyFaults(exchange, `POST upload-files not-multipart`, { create: false, cdn: false }))) return;
-    throw new ApiFailure(1000, REQUEST_MESSAGES.noFiles);
+    throw new ApiFailure(CODE.invalidParameter, REQUEST_MESSAGES.noFiles);
   }
 
   const received = await receiveParts(exchange, boundary);
   const discardAll = () => Promise.all(received.files.map((file) => file.writer.discard()));
   if ('error' in received) {
     await discardAll();
-    throw new ApiFailure(1000, received.error);
+    throw new ApiFailure(CODE.invalidParameter, received.error);
   }
 
   const decision = await applyFaults(exchange, `POST upload-files ${received.contentKey}`, { create: false, cdn: false });
@@ -49,7 +50,7 @@ export async function handleUploadFiles(exchange: Exchange): Promise<void> {
   if (!decision || requestProblem !== null) {
     await discardAll();
     if (!decision) return;
-    throw new ApiFailure(1000, requestProblem!);
+    throw new ApiFailure(CODE.invalidParameter, requestProblem!);
   }
 
   const images: BatchImage[] = [];
@@ -74,7 +75,7 @@ export async function handleUploadFiles(exchange: Exchange): Promise<void> {
   });
   batch.images = images;
   countBatchImages(state.counters, images);
-  sendEnvelope(exchange.res, 200, createBatchData(batch));
+  sendEnvelope(exchange.res, CODE.success, createBatchData(batch));
 }
 
 type Received =

@@ -8,6 +8,7 @@ import { applyFaults, type Exchange } from './exchange.js';
 import type { EmulatorState } from './state.js';
 import { countBatchImages } from './stats.js';
 import { planJsonImage, validateFetchedImage, validateJsonUploadRequest } from './validate-upload.js';
+import { CODE } from '../contract/business-codes.js';
 
 // POST /batch-upload/submit: asynchronous JSON upload of url or base64 images. The answer comes at
 // once (TASK_PENDING, no images yet); the images are then processed one by one in the background
@@ -24,9 +25,9 @@ export async function handleUploadJson(exchange: Exchange): Promise<void> {
   const contentKey = sha256Hex(body ? canonicalJson(body) : raw);
   const decision = await applyFaults(exchange, `POST upload-json ${contentKey}`, { create: false, cdn: false });
   if (!decision) return;
-  if (!body) throw new ApiFailure(1000, NOT_A_JSON_OBJECT);
+  if (!body) throw new ApiFailure(CODE.invalidParameter, NOT_A_JSON_OBJECT);
   const problem = validateJsonUploadRequest(body);
-  if (problem !== null) throw new ApiFailure(1000, problem);
+  if (problem !== null) throw new ApiFailure(CODE.invalidParameter, problem);
 
   const images = body.images as unknown[];
   const batch = exchange.state.batches.create({
@@ -36,7 +37,7 @@ export async function handleUploadJson(exchange: Exchange): Promise<void> {
     total: images.length,
     status: 'TASK_PENDING',
   });
-  sendEnvelope(exchange.res, 200, createBatchData(batch));
+  sendEnvelope(exchange.res, CODE.success, createBatchData(batch));
   const uploadType = body.upload_type as 'url' | 'base64';
   setImmediate(() => {
     processBatch(exchange.state, batch, images, uploadType).catch((error: unknown) => {

@@ -6,6 +6,7 @@ import { createRequestFingerprint, fingerprintRawBody } from './fingerprint.js';
 import { countFault, countKey } from './stats.js';
 import { createCreateTaskData, createTaskData } from './task-data.js';
 import { listImageUrls, validateCreateBody, type CreateBody, type Endpoint } from './validate-create.js';
+import { CODE } from '../contract/business-codes.js';
 
 // The generation endpoints: create (POST /videos/{mode}) and query (GET /videos/{mode}/{id}, and
 // GET /status/{id} for any mode). A create request goes through, in order:
@@ -26,9 +27,9 @@ export async function handleCreate(exchange: Exchange): Promise<void> {
 
   const decision = await applyFaults(exchange, fingerprint, { create: true, cdn: false });
   if (!decision) return;
-  if (!body) throw new ApiFailure(1000, NOT_A_JSON_OBJECT);
+  if (!body) throw new ApiFailure(CODE.invalidParameter, NOT_A_JSON_OBJECT);
   const problem = validateCreateBody(body, endpoint);
-  if (problem !== null) throw new ApiFailure(1000, problem);
+  if (problem !== null) throw new ApiFailure(CODE.invalidParameter, problem);
   checkAccount(exchange, body);
 
   const duration = body.duration as number;
@@ -58,7 +59,7 @@ export async function handleCreate(exchange: Exchange): Promise<void> {
     dropConnection(exchange);
     return;
   }
-  sendEnvelope(exchange.res, 200, createCreateTaskData(task));
+  sendEnvelope(exchange.res, CODE.success, createCreateTaskData(task));
 }
 
 export async function handleQuery(exchange: Exchange): Promise<void> {
@@ -71,9 +72,9 @@ export async function handleQuery(exchange: Exchange): Promise<void> {
   const requestKey = visible ? `GET ${route} task:${task.faultKey}` : `GET ${exchange.url.pathname}`;
   if (!(await applyFaults(exchange, requestKey, { create: false, cdn: false }))) return;
 
-  if (taskId.trim() === '') throw new ApiFailure(1000, 'Task Id is required.');
-  if (!visible) throw new ApiFailure(1200);
-  sendEnvelope(exchange.res, 200, createTaskData(state, task));
+  if (taskId.trim() === '') throw new ApiFailure(CODE.invalidParameter, 'Task Id is required.');
+  if (!visible) throw new ApiFailure(CODE.notFound);
+  sendEnvelope(exchange.res, CODE.success, createTaskData(state, task));
 }
 
 /** Business checks after the parameters are valid: sensitive words, plan limits, credits. */
@@ -83,12 +84,12 @@ function checkAccount(exchange: Exchange, body: CreateBody): void {
     .filter((text): text is string => typeof text === 'string')
     .map((text) => text.toLowerCase());
   if (config.sensitiveWords.some((word) => texts.some((text) => text.includes(word.toLowerCase())))) {
-    throw new ApiFailure(1001);
+    throw new ApiFailure(CODE.sensitiveContent);
   }
   const duration = body.duration as number;
-  if (config.plan.maxDuration !== undefined && duration > config.plan.maxDuration) throw new ApiFailure(1300);
+  if (config.plan.maxDuration !== undefined && duration > config.plan.maxDuration) throw new ApiFailure(CODE.durationNotInPlan);
   if (config.plan.resolutions !== undefined && !config.plan.resolutions.includes(body.resolution as Resolution)) {
-    throw new ApiFailure(1301);
+    throw new ApiFailure(CODE.resolutionNotInPlan);
   }
-  if (credits.remaining !== null && credits.remaining < duration) throw new ApiFailure(1302);
+  if (credits.remaining !== null && credits.remaining < duration) throw new ApiFailure(CODE.insufficientCredits);
 }

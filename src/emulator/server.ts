@@ -8,6 +8,7 @@ import type { Exchange } from './exchange.js';
 import { matchApiRoute } from './router.js';
 import type { EmulatorState } from './state.js';
 import { countKey } from './stats.js';
+import { CODE } from '../contract/business-codes.js';
 
 // The HTTP server: node:http, no framework. Requests are dispatched by prefix:
 //   /_emulator/…  admin (admin.ts)        /cdn/…  downloads (cdn.ts)        /api/vdr/…  the API
@@ -24,7 +25,7 @@ export function createEmulatorServer(state: EmulatorState): Server {
   const server = createServer((req, res) => {
     handleRequest(state, req, res).catch((error: unknown) => {
       state.log(`internal error on ${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      if (!res.headersSent && !res.destroyed) sendEnvelope(res, 5000);
+      if (!res.headersSent && !res.destroyed) sendEnvelope(res, CODE.internalError);
       else res.destroy();
     });
   });
@@ -40,7 +41,7 @@ async function handleRequest(state: EmulatorState, req: IncomingMessage, res: Se
   if (path.startsWith('/cdn/')) return handleCdn(state, req, res, url);
   if (path === API_BASE_PATH || path.startsWith(`${API_BASE_PATH}/`)) return handleApi(state, req, res, url);
   await drainBody(req);
-  sendEnvelope(res, 1200);
+  sendEnvelope(res, CODE.notFound);
 }
 
 async function handleApi(state: EmulatorState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -57,9 +58,9 @@ async function handleApi(state: EmulatorState, req: IncomingMessage, res: Server
     const retryAfter = state.rateLimiter.take(auth.accessKey, state.now());
     if (retryAfter !== null) {
       counters.rateLimited += 1;
-      throw new ApiFailure(1800, undefined, { 'retry-after': String(retryAfter) });
+      throw new ApiFailure(CODE.rateLimited, undefined, { 'retry-after': String(retryAfter) });
     }
-    if (!route) throw new ApiFailure(1200);
+    if (!route) throw new ApiFailure(CODE.notFound);
     if (route.name === 'query' || route.name === 'status') counters.polls += 1;
     if (route.name === 'batch-status') counters.batchPolls += 1;
     const exchange: Exchange = { req, res, state, url, accessKey: auth.accessKey, params: route.params };

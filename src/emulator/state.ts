@@ -8,6 +8,7 @@ import { createStatsCounters, type EmulatorStats, type StatsCounters } from './s
 import { createTaskData } from './task-data.js';
 import { createTaskStore, summarizeTask, type Task, type TaskStore } from './tasks.js';
 import { createUploadStore, type StoredUpload, type UploadStore } from './uploads.js';
+import { CODE } from '../contract/business-codes.js';
 
 // Everything one emulator holds, in one place: the current configuration, the counters, the
 // credits, and the stores. Handlers receive this object; nothing is module-level, so several
@@ -130,5 +131,5 @@ function finishTask(state: EmulatorState, task: Task): void {
     if (state.credits.remaining !== null) state.credits.remaining += task.durationSeconds;
   }
   state.log(`task ${task.id} ${task.status}${task.message ? `: ${task.message}` : ''}`);
-  if (task.callbackUrl) state.callbacks.send(task.callbackUrl, createEnvelope(200, createTaskData(state, task)));
+  if (task.callbackUrl) state.callbacks.send(task.callbackUrl, createEnvelope(CODE.success, createTaskData(state, task)));
 }

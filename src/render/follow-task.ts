@@ -6,6 +6,7 @@ import { collectResult, InvalidResultError } from './collect-result.js';
 import { placeAndLock, type PlaceTarget } from './place-result.js';
 import { pollUntilDone } from './poll-task.js';
 import type { RunContext } from './run-context.js';
+import { CODE } from '../contract/business-codes.js';
 
 // From an accepted task to a placed, locked video: poll → download into the cache → drop the journal
 // entry (the result is safe now) → place the output and lock it, unless the shot has moved on (then
@@ -61,7 +62,7 @@ async function pollAndCollect(
     });
   } catch (error) {
     if (interrupt.aborted || isAbortError(error)) return { kind: 'interrupted' };
-    if (error instanceof ApiError && error.code === 1200) {
+    if (error instanceof ApiError && error.code === CODE.notFound) {
       context.journal.remove(entry);
       return { kind: 'error', message: `task ${taskId} no longer exists on the server (it was accepted earlier); the next build submits the shot again` };
     }
