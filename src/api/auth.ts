@@ -11,7 +11,7 @@ export interface TokenSignerOptions {
   accessKey: string;
   secretKey: string;
   /** Milliseconds since the epoch. Default Date.now. */
-  clock?: () => number;
+  now?: () => number;
   /** Lifetime of a token. Default 15 minutes. */
   ttlSeconds?: number;
   /** Re-sign when less than this is left. Default 60 s. */
@@ -31,7 +31,7 @@ export const DEFAULT_TOKEN_TTL_SECONDS = 15 * 60;
 export const NOT_BEFORE_GRACE_SECONDS = 5;
 
 export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
-  const clock = options.clock ?? Date.now;
+  const now = options.now ?? Date.now;
   const ttl = options.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   const renewBefore = Math.min(options.renewBeforeSeconds ?? 60, Math.floor(ttl / 2));
   const key = new TextEncoder().encode(options.secretKey);
@@ -39,13 +39,13 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
   let pending: Promise<string> | undefined;
 
   async function sign(): Promise<string> {
-    const now = Math.floor(clock() / 1000);
-    const exp = now + ttl;
+    const issued = Math.floor(now() / 1000);
+    const exp = issued + ttl;
     try {
       const token = await new SignJWT({})
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setIssuer(options.accessKey)
-        .setNotBefore(now - NOT_BEFORE_GRACE_SECONDS)
+        .setNotBefore(issued - NOT_BEFORE_GRACE_SECONDS)
         .setExpirationTime(exp)
         .sign(key);
       cached = { token, exp };
@@ -58,8 +58,8 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
 
   return {
     getToken() {
-      const now = Math.floor(clock() / 1000);
-      if (cached && cached.exp - now > renewBefore) return Promise.resolve(cached.token);
+      const seconds = Math.floor(now() / 1000);
+      if (cached && cached.exp - seconds > renewBefore) return Promise.resolve(cached.token);
       // Concurrent callers share one signing.
       pending ??= sign().finally(() => {
         pending = undefined;

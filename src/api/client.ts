@@ -10,7 +10,7 @@ import { createRateGate } from './rate-gate.js';
 import type { RequestBody } from '../contract/create-request.js';
 import { type RetryLoopOptions, runWithRetry } from './retry-loop.js';
 import { DEFAULT_RETRY_POLICY, type RequestClass, type RetryPolicy } from './retry-policy.js';
-import { type Clock, type Sleep, systemClock, systemSleep } from './timing.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import { checkUrlOnce, downloadOnce } from './transfer.js';
 import type { ApiEvent, ApiRequestKind, BachApi, UploadFile } from './types.js';
 import { collectUploadResult, pollUploadBatch } from './upload-batch.js';
@@ -37,10 +37,8 @@ export interface ApiClientOptions {
   credentials: Credentials;
   /** For tests (MockAgent, an Agent with other options); an injected dispatcher is not closed by close(). */
   dispatcher?: Dispatcher;
-  clock?: Clock;
-  sleep?: Sleep;
-  /** Uniform in [0, 1), for jitter. */
-  random?: () => number;
+  /** Time and chance (util/clock.ts); what is left out is the system's. */
+  clock?: Partial<Clock>;
   retry?: Partial<RetryPolicy>;
   rateControl?: Partial<RateControlOptions>;
   timeouts?: Partial<HttpTimeouts>;
@@ -51,9 +49,7 @@ export interface ApiClientOptions {
 }
 
 export function createApiClient(options: ApiClientOptions): BachApi {
-  const clock = options.clock ?? systemClock;
-  const sleep = options.sleep ?? systemSleep;
-  const random = options.random ?? Math.random;
+  const clock: Clock = { ...systemClock, ...options.clock };
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const timeouts: HttpTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const ownAgent = options.dispatcher ? undefined : createAgent(timeouts);
@@ -62,10 +58,10 @@ export function createApiClient(options: ApiClientOptions): BachApi {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const signer = createTokenSigner({
     ...options.credentials,
-    clock,
+    now: clock.now,
     ...(options.tokenTtlSeconds === undefined ? {} : { ttlSeconds: options.tokenTtlSeconds }),
   });
-  const gate = createRateGate({ clock, sleep, ...(options.rateControl ? { control: options.rateControl } : {}) });
+  const gate = createRateGate({ clock, ...(options.rateControl ? { control: options.rateControl } : {}) });
   let closed = false;
 
   const redact = (text: string): string =>
@@ -84,8 +80,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
       request,
       requestClass,
       policy,
-      sleep,
-      random,
+      clock,
       emit,
       redact,
       renewToken: () => signer.invalidate(),
@@ -119,7 +114,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
           ...(signal ? { signal } : {}),
           ...(call.headersTimeout === undefined ? {} : { headersTimeout: call.headersTimeout }),
         },
-        clock(),
+        clock.now(),
       );
       return call.parse(parseEnvelope(answer), answer.url);
     }, loop(request, requestClass, signal));
@@ -156,7 +151,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
       );
       const batch = await pollUploadBatch(submit.value, {
         intervalMs: options.uploadPollIntervalMs ?? 2000,
-        sleep,
+        sleep: clock.sleep,
         ...(signal ? { signal } : {}),
         fetchStatus: async (batchId) =>
           (await callApi('upload', 'safe', { method: 'GET', path: batchStatusPath(batchId), parse: parseBatchData }, signal)).value,
@@ -166,7 +161,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
 
     async checkUrl(url: string, { signal } = {}) {
       assertHttpUrl(url, 'checkUrl');
-      const { value } = await runWithRetry(() => checkUrlOnce(cdn, url, signal, clock()), loop('check', 'safe', signal, false));
+      const { value } = await runWithRetry(() => checkUrlOnce(cdn, url, signal, clock.now()), loop('check', 'safe', signal, false));
       return value;
     },
 
@@ -175,7 +170,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
       const fixed = { url, destPath, ...(signal ? { signal } : {}), ...(expectedSize === undefined ? {} : { expectedSize }) };
       try {
         const { value } = await runWithRetry(
-          () => downloadOnce(cdn, { ...fixed, now: clock() }),
+          () => downloadOnce(cdn, { ...fixed, now: clock.now() }),
           loop('download', 'safe', signal, false),
         );
         return value;

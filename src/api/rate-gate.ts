@@ -1,6 +1,6 @@
 import { createAbortError } from './errors.js';
 import { RateControl, type RateControlOptions } from './rate-control.js';
-import type { Clock, Sleep } from './timing.js';
+import type { Clock } from '../util/clock.js';
 
 // One pacer for all API requests of a client (CDN downloads do not pass through it). A request calls
 // acquire() before each attempt and reports the answer with the permit it got; rate-control.ts decides
@@ -32,8 +32,7 @@ export interface RateGate {
 }
 
 export interface RateGateOptions {
-  clock: Clock;
-  sleep: Sleep;
+  clock: Pick<Clock, 'now' | 'sleep'>;
   control?: Partial<RateControlOptions>;
 }
 
@@ -45,7 +44,7 @@ interface Waiter {
 }
 
 export function createRateGate(options: RateGateOptions): RateGate {
-  const { clock, sleep } = options;
+  const { clock } = options;
   const control = new RateControl(options.control);
   const queue: Waiter[] = [];
   let pumping = false;
@@ -63,14 +62,14 @@ export function createRateGate(options: RateGateOptions): RateGate {
     pumping = true;
     try {
       while (queue.length > 0 && !closed) {
-        const now = clock();
+        const now = clock.now();
         const at = control.nextReleaseAt(now);
         if (at <= now) {
           release(queue.shift() as Waiter, now);
           continue;
         }
         pumpSleep = new AbortController();
-        await sleep(at - now, pumpSleep.signal).catch(() => {});
+        await clock.sleep(at - now, pumpSleep.signal).catch(() => {});
         pumpSleep = undefined;
       }
     } finally {
@@ -82,7 +81,7 @@ export function createRateGate(options: RateGateOptions): RateGate {
     acquire(signal) {
       if (signal?.aborted) return Promise.reject(createAbortError(signal));
       if (closed) return Promise.reject(new Error('the API client is closed'));
-      const now = clock();
+      const now = clock.now();
       if (queue.length === 0 && control.nextReleaseAt(now) <= now) {
         control.recordRelease(now);
         return Promise.resolve({ sentAt: now, waited: false });
@@ -101,10 +100,10 @@ export function createRateGate(options: RateGateOptions): RateGate {
       });
     },
     recordAnswered(permit) {
-      control.recordAnswered(permit.sentAt, clock(), permit.waited);
+      control.recordAnswered(permit.sentAt, clock.now(), permit.waited);
     },
     recordRateLimited(permit, retryAfterMs) {
-      return control.recordRateLimited(permit.sentAt, clock(), retryAfterMs);
+      return control.recordRateLimited(permit.sentAt, clock.now(), retryAfterMs);
     },
     currentRate: () => control.currentRate(),
     close() {

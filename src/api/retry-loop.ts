@@ -1,7 +1,7 @@
 import { ApiError, createAbortError } from './errors.js';
 import type { RateGate } from './rate-gate.js';
 import { decideRetry, type RequestClass, type RetryPolicy, type RetryReason } from './retry-policy.js';
-import type { Sleep } from './timing.js';
+import type { Clock } from '../util/clock.js';
 import type { ApiEvent, ApiRequestKind } from './types.js';
 import { CODE } from '../contract/business-codes.js';
 
@@ -15,8 +15,8 @@ export interface RetryLoopOptions {
   request: ApiRequestKind;
   requestClass: RequestClass;
   policy: RetryPolicy;
-  sleep: Sleep;
-  random: () => number;
+  /** Waits between attempts (sleep) and jitters them (random). */
+  clock: Pick<Clock, 'sleep' | 'random'>;
   signal?: AbortSignal;
   /** API requests pass through the gate; CDN transfers do not. */
   gate?: RateGate;
@@ -62,7 +62,7 @@ export async function runWithRetry<T>(
         failure: error,
         history,
         policy: options.policy,
-        random: options.random,
+        random: options.clock.random,
       });
       if (!decision.retry) {
         throw error.with({ attempts: attempt, inDoubt: decision.inDoubt, message: options.redact(error.message) });
@@ -78,7 +78,7 @@ export async function runWithRetry<T>(
         delayMs: Math.max(decision.delayMs, pauseMs),
         reason: options.redact(describeFailure(error)),
       });
-      await options.sleep(decision.delayMs, signal).catch(() => {});
+      await options.clock.sleep(decision.delayMs, signal).catch(() => {});
     }
   }
 }

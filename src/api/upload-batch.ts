@@ -1,5 +1,5 @@
 import { ApiError, createAbortError } from './errors.js';
-import type { Sleep } from './timing.js';
+import type { Sleep } from '../util/clock.js';
 import type { UploadedImage, UploadFile, UploadResult } from './types.js';
 import type { BatchData } from './wire.js';
 

@@ -1,4 +1,6 @@
-// Time and chance, passed in so that the executor and its tests do not depend on the real clock.
+// Time and chance: the one seam through which the executor, the API client and their tests see
+// them. Tests pass a clock that does not wait (or virtual time); nothing else reads Date.now,
+// setTimeout or Math.random to decide what to do.
 
 export interface Clock {
   now(): number;
@@ -6,6 +8,9 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   random(): number;
 }
+
+/** Resolves after `ms`; rejects with the signal's reason when it is aborted first. */
+export type Sleep = Clock['sleep'];
 
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -19,7 +24,7 @@ export const systemClock: Clock = {
       const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
-      }, ms);
+      }, Math.max(0, ms));
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
   random: () => Math.random(),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { systemSleep } from '../../../src/api/timing.js';
+import { systemClock } from '../../../src/util/clock.js';
 import { fail, ok } from '../../helpers/scripted-server.js';
 import { testdir } from '../../helpers/testdir.js';
 import { setupClient } from './setup.js';
@@ -28,8 +28,7 @@ describe('abort', () => {
   it('stops the wait before a retry (real sleep, Retry-After of an hour… almost)', async () => {
     const controller = new AbortController();
     const { client, server } = await setupClient(() => fail(429, 1800, 'Rate limit exceeded', { 'retry-after': '100' }), {
-      sleep: systemSleep,
-      clock: Date.now,
+      clock: systemClock,
       onEvent: () => controller.abort(),
     });
     const error = await client.getTask('text-to-video', 't', { signal: controller.signal }).catch((e: unknown) => e);
@@ -49,7 +48,7 @@ describe('abort', () => {
         first = false;
         return fail(429, 1800, 'Rate limit exceeded', { 'retry-after': '1' });
       },
-      { sleep: systemSleep, clock: Date.now, onEvent: () => reportLimited() },
+      { clock: systemClock, onEvent: () => reportLimited() },
     );
     const limited = client.getTask('text-to-video', 'a'); // gets the 429: everything pauses for 1 s
     await limitedSeen;

@@ -104,7 +104,7 @@ describe('retries', () => {
     const client = createApiClient({
       baseUrl: `http://127.0.0.1:${port}/api/vdr`,
       credentials: { accessKey: ACCESS_KEY, secretKey: SECRET_KEY },
-      sleep: async () => {},
+      clock: { sleep: async () => {} },
       retry: { maxAttempts: 3 },
       onEvent: (event) => events.push(`${event.type} ${event.reason}`),
     });

@@ -29,18 +29,19 @@ export async function setupClient(handler: Handler, options: Partial<ApiClientOp
   const events: ApiEvent[] = [];
   const sleeps: number[] = [];
   let offset = 0;
-  const clock = () => Date.now() + offset;
   const client = createApiClient({
     baseUrl: `${server.origin}/api/vdr`,
     credentials: { accessKey: ACCESS_KEY, secretKey: SECRET_KEY },
-    clock,
-    sleep: async (ms, signal) => {
-      sleeps.push(ms);
-      offset += ms;
-      await new Promise((resolve) => setImmediate(resolve));
-      signal?.throwIfAborted();
+    clock: {
+      now: () => Date.now() + offset,
+      sleep: async (ms, signal) => {
+        sleeps.push(ms);
+        offset += ms;
+        await new Promise((resolve) => setImmediate(resolve));
+        signal?.throwIfAborted();
+      },
+      random: () => 0.5,
     },
-    random: () => 0.5,
     onEvent: (event) => events.push(event),
     ...options,
   });

@@ -8,7 +8,7 @@ const key = new TextEncoder().encode(secret);
 describe('createTokenSigner', () => {
   it('signs HS256 {iss, nbf: now-5, exp: now+15min} with the typ header', async () => {
     const now = 1_700_000_000_000;
-    const signer = createTokenSigner({ accessKey: 'ak-1', secretKey: secret, clock: () => now });
+    const signer = createTokenSigner({ accessKey: 'ak-1', secretKey: secret, now: () => now });
     const token = await signer.getToken();
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'JWT' });
     expect(decodeJwt(token)).toEqual({ iss: 'ak-1', nbf: 1_700_000_000 - 5, exp: 1_700_000_000 + 900 });
@@ -18,7 +18,7 @@ describe('createTokenSigner', () => {
 
   it('reuses the token until under a minute is left, then re-signs', async () => {
     let now = 1_700_000_000_000;
-    const signer = createTokenSigner({ accessKey: 'ak', secretKey: secret, clock: () => now });
+    const signer = createTokenSigner({ accessKey: 'ak', secretKey: secret, now: () => now });
     const first = await signer.getToken();
     now += 13 * 60_000;
     expect(await signer.getToken()).toBe(first);
@@ -30,7 +30,7 @@ describe('createTokenSigner', () => {
 
   it('re-signs after invalidate() and shares one signing between concurrent callers', async () => {
     let now = 1_700_000_000_000;
-    const signer = createTokenSigner({ accessKey: 'ak', secretKey: secret, clock: () => now, ttlSeconds: 120 });
+    const signer = createTokenSigner({ accessKey: 'ak', secretKey: secret, now: () => now, ttlSeconds: 120 });
     const [a, b] = await Promise.all([signer.getToken(), signer.getToken()]);
     expect(a).toBe(b);
     expect(signer.currentToken()).toBe(a);

@@ -80,7 +80,7 @@ describe('RateControl', () => {
 describe('createRateGate', () => {
   it('lets everything through at once before any 429', async () => {
     const time = new VirtualTime();
-    const gate = createRateGate({ clock: time.clock, sleep: time.sleep });
+    const gate = createRateGate({ clock: time.clock });
     const permits = await Promise.all([1, 2, 3, 4, 5].map(() => gate.acquire()));
     expect(permits.map((p) => p.sentAt)).toEqual([0, 0, 0, 0, 0]);
     expect(permits.every((p) => !p.waited)).toBe(true);
@@ -88,7 +88,7 @@ describe('createRateGate', () => {
 
   it('holds every request through the pause, then releases them first in, first out at the rate', async () => {
     const time = new VirtualTime();
-    const gate = createRateGate({ clock: time.clock, sleep: time.sleep, control: { startFloor: 10 } });
+    const gate = createRateGate({ clock: time.clock, control: { startFloor: 10 } });
     const first = await gate.acquire();
     expect(gate.recordRateLimited(first, 1000)).toBe(1000); // rate 9/s
     const order: number[] = [];
@@ -111,7 +111,7 @@ describe('createRateGate', () => {
 
   it('rejects an aborted waiter at once, keeps the others, and leaves no timer behind', async () => {
     const time = new VirtualTime();
-    const gate = createRateGate({ clock: time.clock, sleep: time.sleep });
+    const gate = createRateGate({ clock: time.clock });
     gate.recordRateLimited(await gate.acquire(), 10_000);
     const controller = new AbortController();
     const aborted = gate.acquire(controller.signal);
@@ -134,7 +134,7 @@ describe('createRateGate', () => {
 
   it('rejects waiters when closed', async () => {
     const time = new VirtualTime();
-    const gate = createRateGate({ clock: time.clock, sleep: time.sleep });
+    const gate = createRateGate({ clock: time.clock });
     gate.recordRateLimited(await gate.acquire(), 10_000);
     const waiter = gate.acquire();
     gate.close();
@@ -198,7 +198,7 @@ function seededRandom(seed: number): () => number {
 
 async function simulatePolling(limiter: Limiter, options: { pollIntervalMs: number; seconds: number; latencyMs: number }) {
   const time = new VirtualTime();
-  const gate = createRateGate({ clock: time.clock, sleep: time.sleep });
+  const gate = createRateGate({ clock: time.clock });
   const random = seededRandom(42);
   const end = options.seconds * 1000;
   let total = 0;
@@ -231,8 +231,7 @@ async function simulatePolling(limiter: Limiter, options: { pollIntervalMs: numb
         request: 'query',
         requestClass: 'safe',
         policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 1000 },
-        sleep: time.sleep,
-        random,
+        clock: { sleep: time.sleep, random },
         gate,
         emit: () => {},
         redact: (text) => text,

@@ -1,4 +1,4 @@
-import type { Clock, Sleep } from '../../../src/api/timing.js';
+import type { Clock, Sleep } from '../../../src/util/clock.js';
 
 // Virtual time for tests of code that takes a clock and a sleep: nothing waits for real. run(until)
 // lets every pending promise settle, then jumps to the next timer, until no timer is due before `until`.
@@ -14,9 +14,8 @@ export class VirtualTime {
   private timers: Timer[] = [];
   private seq = 0;
 
-  readonly clock: Clock = () => this.now;
 
-  readonly sleep: Sleep = (ms, signal) =>
+  readonly sleep: Sleep = (ms: number, signal?: AbortSignal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
@@ -33,6 +32,9 @@ export class VirtualTime {
         { once: true },
       );
     });
+
+  /** Time as the code under test sees it: virtual now and sleep, jitter fixed at the middle. */
+  readonly clock: Clock = { now: () => this.now, sleep: (ms, signal) => this.sleep(ms, signal), random: () => 0.5 };
 
   /** Advances through every timer due up to `until` (virtual ms), letting promises settle in between. */
   async run(until: number): Promise<void> {
