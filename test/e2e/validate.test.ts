@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { assertFreshDist } from '../helpers/check-dist.js';
 import { testdir } from '../helpers/testdir.js';
 
 // `bach-render validate` as users run it: the built CLI in a child process (`npm test` builds first).
+
+assertFreshDist();
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(repo, 'dist/cli.js');

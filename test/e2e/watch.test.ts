@@ -44,7 +44,9 @@ describe('bach-render watch', () => {
   it('10 saves within 50 ms make one run, which sees the last save', async () => {
     const emulator = await useEmulator({ processingMs: 30 });
     const root = await testdir(storyTree());
-    const watch = startWatch(root, emulator);
+    // A debounce far above the burst: on a loaded machine the saves may take several times their
+    // 50 ms, and a gap longer than the debounce would rightly start a second run.
+    const watch = startWatch(root, emulator, ['--debounce', '1000']);
     await watch.next('watch:idle');
     for (let i = 1; i <= 10; i += 1) {
       save(root, 'prompts/castle.md', `The hero walks toward the castle, take ${i}\n`);

@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { assertFreshDist } from './check-dist.js';
 
 // Runs the built CLI (dist/cli.js — `npm test` builds first) as a real child process: the same
-// binary a user runs, with its own signals, exit codes and streams.
+// binary a user runs, with its own signals, exit codes and streams. A dist/ older than src/ stops
+// every test that loads this helper before it runs anything (check-dist.ts).
+
+assertFreshDist();
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
