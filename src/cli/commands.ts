@@ -21,7 +21,8 @@ const BUILD_OPTIONS = `
   --poll-interval S    Seconds between status polls (fractions allowed; env BACH_POLL_INTERVAL).
                        Default 10.
   --reporter KIND      auto | plain | json (NDJSON events on stdout). Default auto.
-  --base-url URL       API base URL (env BACH_BASE_URL). Default https://api-gen-na.bach.art/api/vdr
+  --base-url URL       API base URL (env BACH_BASE_URL; never read from a file in the project).
+                       Default https://api-gen-na.bach.art/api/vdr
   --emulator           Run against an embedded local emulator: no account, no credits.
   --wait               If another bach-render is building this folder, wait for it instead of exiting.`;
 
@@ -37,7 +38,8 @@ Options:${BUILD_OPTIONS}
   --watch              Keep running and rebuild on every save (same as \`bach-render watch\`).
   --debounce MS        With --watch: wait this long after a save before planning. Default 100.
 
-Credentials: BACH_ACCESS_KEY and BACH_SECRET_KEY from the environment or a .env beside the manifest.
+Credentials: BACH_ACCESS_KEY and BACH_SECRET_KEY from the environment or a .env beside the manifest
+(a .env that sets BACH_BASE_URL is refused).
 Exit codes: 0 success, 1 error or failed shots, 130 interrupted.`,
     load: () => import('../commands/build.js'),
   },
