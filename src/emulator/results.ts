@@ -27,7 +27,7 @@ export function createResultLayout(task: Task, paddingBytes: number): Mp4Layout 
 }
 
 /** What a task's result shows [decided]: the prompt, then `seed 42 · 1280x720 (720p, 16:9)`. */
-export function createResultCard(task: Task, width: number, height: number): VideoCard {
+function createResultCard(task: Task, width: number, height: number): VideoCard {
   const seed = task.seed === null ? 'none' : String(task.seed);
   return {
     key: task.fingerprint,

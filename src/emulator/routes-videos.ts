@@ -37,7 +37,7 @@ export async function handleSubmit(exchange: Exchange): Promise<void> {
  * then answers `Image URL must be a valid HTTP or HTTPS URL`; a body that is not a JSON object is
  * text-to-video, refused as such.
  */
-export function decideSubmitEndpoint(body: CreateBody | null): Endpoint {
+function decideSubmitEndpoint(body: CreateBody | null): Endpoint {
   const imageUrl = body?.image_url;
   if (imageUrl === undefined || imageUrl === null) return 'text2video';
   return Array.isArray(imageUrl) ? 'multi2video' : 'image2video';

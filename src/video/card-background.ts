@@ -25,7 +25,7 @@ export function createBackground(key: string): Background {
 }
 
 /** FNV-1a over UTF-16 code units, then the murmur3 finaliser so that near keys scatter. */
-export function hashText(text: string): number {
+function hashText(text: string): number {
   let hash = 0x811c9dc5;
   for (let index = 0; index < text.length; index++) {
     hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
@@ -44,7 +44,7 @@ function hsvToRgb(hue: number, saturation: number, value: number): [number, numb
 }
 
 /** R'G'B' in 0..1 → 8-bit limited-range Y'CbCr with the BT.709 matrix. */
-export function rgbToYCbCr([r, g, b]: readonly [number, number, number]): YCbCr {
+function rgbToYCbCr([r, g, b]: readonly [number, number, number]): YCbCr {
   const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
   return [Math.round(16 + 219 * y), Math.round(128 + (224 * (b - y)) / 1.8556), Math.round(128 + (224 * (r - y)) / 1.5748)];
 }

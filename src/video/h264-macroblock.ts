@@ -49,12 +49,10 @@ export interface InterMacroblockPlan {
 
 /**
  * Plans a P_L0_16x16 update that brings the luma of macroblock `mbAddr` from the previous picture
- * (`recon`) to `target`; null when no block needs to change. Chroma never changes after the IDR picture.
+ * (`recon`) to `target`; null when no block needs to change. Chroma is copied as it is: only the
+ * timecode changes after the IDR picture, and it is drawn in luma on the neutral panel.
  */
 export function planInterMacroblock(target: BlockPicture, recon: BlockPicture, mbAddr: number): InterMacroblockPlan | null {
-  if (target.cb[mbAddr] !== recon.cb[mbAddr] || target.cr[mbAddr] !== recon.cr[mbAddr]) {
-    throw new Error('planInterMacroblock: P pictures only change luma'); // guards drawTimecode's contract
-  }
   const levels = new Int16Array(16);
   const values = new Uint8Array(16);
   let cbpLuma = 0;
