@@ -1,4 +1,5 @@
 import { downloadMemoryScenario } from './download-memory.js';
+import { encodeScenario } from './encode.js';
 import { makespanScenario } from './makespan.js';
 import { noopScenario } from './noop.js';
 import { planScalingScenario } from './plan-scaling.js';
@@ -8,4 +9,4 @@ import { watchLatencyScenario } from './watch-latency.js';
 import type { Scenario } from './types.js';
 
 // Every scenario, in the order of the figures.
-export const SCENARIOS: readonly Scenario[] = [noopScenario, makespanScenario, rateLimitScenario, uploadMemoryScenario, downloadMemoryScenario, watchLatencyScenario, planScalingScenario];
+export const SCENARIOS: readonly Scenario[] = [noopScenario, makespanScenario, rateLimitScenario, uploadMemoryScenario, downloadMemoryScenario, watchLatencyScenario, planScalingScenario, encodeScenario];

@@ -18,6 +18,11 @@ import { createPath, queryPath } from '../contract/create-request.js';
 //   fallback for `status`. A query with any other status is a protocol error (never silently "failed").
 // - Create: only `task_id` is required. Once the server has given a task id nothing else may turn the
 //   paid-for create into an error: a missing or odd `status` reads as TASK_PENDING, `created_at` is optional.
+// - Where the task fields are [decided, issue 14]: the documented envelope carries them in `data`; the
+//   seed's sample loop reads `status` from the top level of the answer. So a success envelope's
+//   top-level task fields (task_id, status, video_url, …; never `message`, which is the envelope's)
+//   fill in whatever `data` lacks (`data` wins where both have one), and a 2xx JSON object without
+//   `code` but with a `task_id` is read as the task itself.
 // - Query: `task_id` falls back to the id asked for; a TASK_SUCCEEDED needs an http(s) `video_url`
 //   (fallbacks `videos[0].url`, `video_urls[0]`), else protocol error. The failure reason is `message`,
 //   then `reason`. Times are Unix seconds (numbers, numeric strings or ISO dates are accepted).
@@ -78,9 +83,10 @@ export function parseEnvelope(answer: HttpAnswer): unknown {
   const code = envelope ? readInteger(envelope.code) : undefined;
   const success = answer.status >= 200 && answer.status < 300;
   if (success && code === undefined) {
+    if (envelope && readId(envelope.task_id) !== undefined) return envelope; // a bare task, no envelope
     throw protocolError(`HTTP ${answer.status} without a JSON envelope {code, message, data}`, answer.url, 'unknown');
   }
-  if (success && (code === CODE.success || code === 0)) return envelope?.data ?? null;
+  if (success && (code === CODE.success || code === 0)) return mergeTopLevelTaskFields(envelope ?? {}, envelope?.data ?? null);
   const serverMessage = envelope && typeof envelope.message === 'string' ? cleanText(envelope.message) : '';
   return throwHttpError(answer, code, serverMessage);
 }
@@ -148,6 +154,17 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);
+}
+
+/** Task fields a server may put beside the envelope instead of (or as well as) inside `data`. */
+const TOP_LEVEL_TASK_FIELDS = ['task_id', 'status', 'task_status', 'video_url', 'videos', 'video_urls', 'reason', 'created_at', 'updated_at'] as const;
+
+function mergeTopLevelTaskFields(envelope: Record<string, unknown>, data: unknown): unknown {
+  const present = TOP_LEVEL_TASK_FIELDS.filter((key) => envelope[key] !== undefined && envelope[key] !== null);
+  if (present.length === 0 || (data !== null && !isRecord(data))) return data;
+  const merged: Record<string, unknown> = { ...(data ?? {}) };
+  for (const key of present) if (merged[key] === undefined || merged[key] === null) merged[key] = envelope[key];
+  return merged;
 }
 
 function throwHttpError(answer: HttpAnswer, code: number | undefined, serverMessage: string): never {

@@ -90,7 +90,9 @@ Options:
   --config FILE               JSON file with emulator settings.
   --json                      Print the URL and keys as one JSON line (for scripts).
   --verbose                   Log every request and task event.
-  --processing-ms MS          Time a task spends in TASK_PROCESSING. Default 2000.
+  --processing-ms MS          Time a task spends in TASK_PROCESSING (mean). Default 2000.
+  --processing-spread F       Each task's time is uniform within +-F of the mean (0-1). Default 0.
+  --timing-seed SEED          Seed of the processing-time draws (runs repeat).
   --pending-ms MS             Minimum time in TASK_PENDING. Default 0.
   --concurrency-per-key N     Tasks processing at once per key; the rest wait. Default 4.
   --rate-limit RPS[:BURST]    Per-key request limit (429/1800 with Retry-After).

@@ -94,7 +94,7 @@ function formatBanner(emulator: { url: string; origin: string; accessKey: string
     `  ${exports}`,
     '',
     `Admin: GET ${emulator.origin}/_emulator/stats · POST ${emulator.origin}/_emulator/reset · GET|POST ${emulator.origin}/_emulator/config`,
-    `Tasks take ${config.processingMs} ms, ${config.concurrencyPerKey} at once per key${faults.length > 0 ? `; faults: ${faults.map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ')} (seed ${JSON.stringify(config.faults.seed)})` : ''}.`,
+    `Tasks take ${config.processingMs} ms${config.processingSpread > 0 ? ` ± ${Math.round(config.processingSpread * 100)}%` : ''}, ${config.concurrencyPerKey} at once per key${faults.length > 0 ? `; faults: ${faults.map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ')} (seed ${JSON.stringify(config.faults.seed)})` : ''}.`,
     'Press Ctrl-C to stop.',
     '',
   ].join('\n');

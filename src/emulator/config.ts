@@ -49,8 +49,12 @@ export interface FaultConfig {
 }
 
 export interface EmulatorConfig {
-  /** Time a task spends in TASK_PROCESSING. Default 2000. */
+  /** Time a task spends in TASK_PROCESSING (the mean, with a spread). Default 2000. */
   processingMs: number;
+  /** Each task's time is uniform within ±this fraction of processingMs (0..1). Default 0. */
+  processingSpread: number;
+  /** Seed of the processing-time draws; the same seed and requests give the same times. Default 0. */
+  timingSeed: number | string;
   /** Minimum time a task spends in TASK_PENDING. Default 0. */
   pendingMs: number;
   /** Tasks of one access key in TASK_PROCESSING at once; the rest wait as TASK_PENDING, in order. Default 4. */
@@ -87,6 +91,8 @@ export const DEFAULT_SECRET_KEY = 'bach-emulator-secret-key';
 export function createDefaultConfig(): EmulatorConfig {
   return {
     processingMs: 2000,
+    processingSpread: 0,
+    timingSeed: 0,
     pendingMs: 0,
     concurrencyPerKey: 4,
     rateLimit: null,
@@ -134,6 +140,12 @@ export function applyConfigPatch(base: EmulatorConfig, patch: unknown, source = 
       case 'pendingMs':
       case 'resultPaddingBytes':
         next[key] = checkInteger(value, path, 0);
+        break;
+      case 'processingSpread':
+        next.processingSpread = checkFraction(value, path);
+        break;
+      case 'timingSeed':
+        next.timingSeed = checkSeed(value, path);
         break;
       case 'concurrencyPerKey':
         next.concurrencyPerKey = checkInteger(value, path, 1);
@@ -217,10 +229,7 @@ function checkFaults(value: unknown, path: string): Partial<FaultConfig> {
     const itemPath = `${path}.${key}`;
     switch (key) {
       case 'seed':
-        if (typeof item !== 'string' && !(typeof item === 'number' && Number.isFinite(item))) {
-          throw new EmulatorConfigError(`${itemPath}: must be a number or a string`);
-        }
-        faults.seed = item;
+        faults.seed = checkSeed(item, itemPath);
         break;
       case 'error5xx':
       case 'drop':
@@ -258,6 +267,19 @@ function checkProbability(value: unknown, path: string): number {
   const number = checkNumber(value, path, 0);
   if (number > 1) throw new EmulatorConfigError(`${path}: must be a probability between 0 and 1, got ${number}`);
   return number;
+}
+
+function checkFraction(value: unknown, path: string): number {
+  const number = checkNumber(value, path, 0);
+  if (number > 1) throw new EmulatorConfigError(`${path}: must be a fraction between 0 and 1, got ${number}`);
+  return number;
+}
+
+function checkSeed(value: unknown, path: string): number | string {
+  if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
+    throw new EmulatorConfigError(`${path}: must be a number or a string`);
+  }
+  return value;
 }
 
 function checkNumber(value: unknown, path: string, min: number, options: { exclusiveMin?: boolean } = {}): number {

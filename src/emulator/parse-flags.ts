@@ -31,6 +31,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },
   'processing-ms': { type: 'string' },
+  'processing-spread': { type: 'string' },
+  'timing-seed': { type: 'string' },
   'pending-ms': { type: 'string' },
   'concurrency-per-key': { type: 'string' },
   'rate-limit': { type: 'string' },
@@ -66,6 +68,7 @@ export function parseEmulatorFlags(args: string[]): EmulatorFlags {
 
   const numberFlags: [string, (value: number) => void][] = [
     ['processing-ms', (v) => (patch.processingMs = v)],
+    ['processing-spread', (v) => (patch.processingSpread = v)],
     ['pending-ms', (v) => (patch.pendingMs = v)],
     ['concurrency-per-key', (v) => (patch.concurrencyPerKey = v)],
     ['credits', (v) => (patch.credits = v)],
@@ -96,7 +99,9 @@ export function parseEmulatorFlags(args: string[]): EmulatorFlags {
   const words = values['sensitive-word'] as string[] | undefined;
   if (words) patch.sensitiveWords = words;
   const seed = text('fault-seed');
-  if (seed !== undefined) faults.seed = /^-?\d+$/.test(seed) ? Number(seed) : seed;
+  if (seed !== undefined) faults.seed = parseSeed(seed);
+  const timingSeed = text('timing-seed');
+  if (timingSeed !== undefined) patch.timingSeed = parseSeed(timingSeed);
   const latency = text('fault-latency');
   if (latency !== undefined) faults.latencyMs = parseLatency(latency);
   if (values['fault-cdn']) faults.cdn = true;
@@ -123,6 +128,11 @@ function parseNumber(value: string, name: string): number {
   const number = Number(value);
   if (value.trim() === '' || !Number.isFinite(number)) throw new FlagError(`--${name}: expected a number, got "${value}"`);
   return number;
+}
+
+/** A whole number is a number seed, anything else a string seed. */
+function parseSeed(value: string): number | string {
+  return /^-?\d+$/.test(value) ? Number(value) : value;
 }
 
 /** `250` or `100-500` (a range drawn per request). */

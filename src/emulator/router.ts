@@ -1,7 +1,7 @@
 import { handleBatchStatus } from './routes-batch-status.js';
 import { handleUploadFiles } from './routes-upload-files.js';
 import { handleUploadJson } from './routes-upload-json.js';
-import { handleCreate, handleQuery } from './routes-videos.js';
+import { handleCreate, handleQuery, handleSubmit } from './routes-videos.js';
 import type { Exchange } from './exchange.js';
 import { ENDPOINTS } from './validate-create.js';
 
@@ -10,7 +10,7 @@ import { ENDPOINTS } from './validate-create.js';
 // `Task Id is required.` (decided: `GET /videos/text2video`, `GET /videos/text2video/`, `GET /status`
 // and `GET /status/` all mean "no task id"). Anything else is 404/1200.
 
-export type RouteName = 'create' | 'query' | 'status' | 'upload-files' | 'upload-json' | 'batch-status';
+export type RouteName = 'create' | 'submit' | 'query' | 'status' | 'upload-files' | 'upload-json' | 'batch-status';
 
 interface RouteSpec {
   name: RouteName;
@@ -21,6 +21,8 @@ interface RouteSpec {
 
 const ROUTES: readonly RouteSpec[] = [
   { name: 'create', method: 'POST', pattern: '/videos/:endpoint', handler: handleCreate },
+  // The seed's sample code posts here; the mode comes from the body (routes-videos.ts).
+  { name: 'submit', method: 'POST', pattern: '/submit', handler: handleSubmit },
   { name: 'query', method: 'GET', pattern: '/videos/:endpoint/:taskId?', handler: handleQuery },
   { name: 'status', method: 'GET', pattern: '/status/:taskId?', handler: handleQuery },
   { name: 'upload-files', method: 'POST', pattern: '/batch-upload/submit-with-files', handler: handleUploadFiles },

@@ -1,14 +1,13 @@
 import { createBatchStore, type BatchStore } from './batches.js';
 import { createCallbackSender, type CallbackSender } from './callbacks.js';
 import { applyConfigPatch, type EmulatorConfig } from './config.js';
-import { createEnvelope } from './envelope.js';
 import { createFaultDecider, type FaultDecider } from './faults.js';
+import { drawProcessingMs } from './processing-time.js';
 import { createRateLimiter, type RateLimiter } from './rate-limit.js';
 import { createStatsCounters, type EmulatorStats, type StatsCounters } from './stats.js';
-import { createTaskData } from './task-data.js';
+import { createTaskData, createTaskEnvelope } from './task-data.js';
 import { createTaskStore, summarizeTask, type Task, type TaskStore } from './tasks.js';
 import { createUploadStore, type StoredUpload, type UploadStore } from './uploads.js';
-import { CODE } from '../contract/business-codes.js';
 
 // Everything one emulator holds, in one place: the current configuration, the counters, the
 // credits, and the stores. Handlers receive this object; nothing is module-level, so several
@@ -63,7 +62,7 @@ export function createEmulatorState(initial: EmulatorConfig, options: { log?: (l
     },
     tasks: createTaskStore({
       now,
-      processingMs: () => config.processingMs,
+      processingMsFor: (task) => drawProcessingMs(config, task.faultKey),
       pendingMs: () => config.pendingMs,
       concurrencyPerKey: () => config.concurrencyPerKey,
       checkInputs: (task) => checkTaskInputs(state, task),
@@ -131,5 +130,5 @@ function finishTask(state: EmulatorState, task: Task): void {
     if (state.credits.remaining !== null) state.credits.remaining += task.durationSeconds;
   }
   state.log(`task ${task.id} ${task.status}${task.message ? `: ${task.message}` : ''}`);
-  if (task.callbackUrl) state.callbacks.send(task.callbackUrl, createEnvelope(CODE.success, createTaskData(state, task)));
+  if (task.callbackUrl) state.callbacks.send(task.callbackUrl, createTaskEnvelope(createTaskData(state, task)));
 }

@@ -15,7 +15,11 @@ export interface TaskSummary {
   /** Unix milliseconds. */
   createdAt: number;
   startedAt: number | null;
+  /** The processing time drawn for the task when it started (ms); null while pending. */
+  processingMs: number | null;
   finishedAt: number | null;
+  /** When the result became downloadable (Unix ms): finishedAt of a TASK_SUCCEEDED task, else null. */
+  readyAt: number | null;
   durationSeconds: number;
   resolution: string;
   aspectRatio: string;
@@ -27,7 +31,7 @@ export interface EmulatorStats {
   requests: {
     /** Every request under /api/vdr, whatever its outcome. */
     total: number;
-    /** By route: create, query, status, upload-files, upload-json, batch-status, unknown. */
+    /** By route: create, submit, query, status, upload-files, upload-json, batch-status, unknown. */
     byRoute: Record<string, number>;
     /** By HTTP status sent ("dropped" when the socket was destroyed instead). */
     byStatus: Record<string, number>;

@@ -12,7 +12,8 @@ import type { Endpoint } from './validate-create.js';
 // - every timer is tracked, so clear() and close() leave nothing scheduled (an emulator embedded
 //   in a build must not keep the process alive after close()).
 // Whether a task fails is decided when it starts (a fault, or an input image the emulator cannot
-// serve); it ends after processingMs either way.
+// serve); it ends after its processing time either way. That time is drawn per task when it starts
+// (`processingMsFor`: the configured mean, spread and timing seed, see processing-time.ts).
 
 export type TaskStatus = TaskSummary['status'];
 
@@ -26,11 +27,17 @@ export interface Task {
   durationSeconds: number;
   resolution: Resolution;
   aspectRatio: AspectRatio;
+  /** The request's prompt (multi2video: its "name"), drawn into the result; null when absent. */
+  prompt: string | null;
+  /** The request's seed, drawn into the result; null when absent. */
+  seed: number | null;
   status: TaskStatus;
   /** Unix milliseconds. */
   createdAt: number;
   updatedAt: number;
   startedAt: number | null;
+  /** The processing time drawn when the task started, in ms. */
+  processingMs: number | null;
   finishedAt: number | null;
   message: string | null;
   /** Failure message decided at creation (the taskFailed fault). */
@@ -41,12 +48,24 @@ export interface Task {
 
 export type NewTask = Pick<
   Task,
-  'accessKey' | 'endpoint' | 'fingerprint' | 'faultKey' | 'durationSeconds' | 'resolution' | 'aspectRatio' | 'injectedFailure' | 'callbackUrl' | 'imageUrls'
+  | 'accessKey'
+  | 'endpoint'
+  | 'fingerprint'
+  | 'faultKey'
+  | 'durationSeconds'
+  | 'resolution'
+  | 'aspectRatio'
+  | 'prompt'
+  | 'seed'
+  | 'injectedFailure'
+  | 'callbackUrl'
+  | 'imageUrls'
 >;
 
 export interface TaskStoreOptions {
   now: () => number;
-  processingMs: () => number;
+  /** How long this task processes, decided when it starts. */
+  processingMsFor: (task: Task) => number;
   pendingMs: () => number;
   concurrencyPerKey: () => number;
   /** Called when a task starts: a failure message when its inputs cannot be had, else null. */
@@ -107,9 +126,10 @@ export function createTaskStore(options: TaskStoreOptions): TaskStore {
   const start = (task: Task) => {
     processing.set(task.accessKey, (processing.get(task.accessKey) ?? 0) + 1);
     const now = options.now();
-    Object.assign(task, { status: 'TASK_PROCESSING', startedAt: now, updatedAt: now });
+    const processingMs = options.processingMsFor(task);
+    Object.assign(task, { status: 'TASK_PROCESSING', startedAt: now, updatedAt: now, processingMs });
     const failure = task.injectedFailure ?? options.checkInputs(task);
-    schedule(options.processingMs(), () => finish(task, failure));
+    schedule(processingMs, () => finish(task, failure));
   };
 
   const finish = (task: Task, failure: string | null) => {
@@ -135,6 +155,7 @@ export function createTaskStore(options: TaskStoreOptions): TaskStore {
         createdAt: now,
         updatedAt: now,
         startedAt: null,
+        processingMs: null,
         finishedAt: null,
         message: null,
       };
@@ -170,7 +191,9 @@ export function summarizeTask(task: Task, videoUrl: string | null): TaskSummary 
     status: task.status,
     createdAt: task.createdAt,
     startedAt: task.startedAt,
+    processingMs: task.processingMs,
     finishedAt: task.finishedAt,
+    readyAt: task.status === 'TASK_SUCCEEDED' ? task.finishedAt : null,
     durationSeconds: task.durationSeconds,
     resolution: task.resolution,
     aspectRatio: task.aspectRatio,

@@ -1,8 +1,11 @@
-// The entry points the emulator calls: a still H.264 video in MP4 whose size, frame rate and duration
-// match a request. Encoding is the only costly step and depends only on (width, height, fps,
-// frameCount), so the encoded file is kept in a small LRU cache; the tag box is appended per call.
+// The entry points the emulator calls: an H.264 video in MP4 whose size, frame rate and duration
+// match a request, showing a card (its text and a background chosen by its key) and a running
+// timecode. Encoding is the costly step (a few milliseconds, see `npm run bench`) and depends only on
+// the picture's inputs, so the encoded file is kept in a small LRU cache (a HEAD, a GET and a resumed
+// download of one result encode once); the tag box is appended per call.
 
-import { encodeStillVideo } from './h264-encoder.js';
+import type { VideoCard } from './card-layout.js';
+import { encodeCardVideo } from './h264-encoder.js';
 import { LruCache } from './lru-cache.js';
 import { concatBytes } from './mp4-boxes.js';
 import { createPaddedLayout, type Mp4Layout, type PaddingRequest } from './mp4-layout.js';
@@ -20,6 +23,8 @@ export interface Mp4Options {
   durationSeconds: number;
   /** Stored in a metadata box: different tags give different bytes and identical pictures. */
   tag?: string;
+  /** What the picture shows besides the timecode; default: no text, a background chosen by the size. */
+  card?: VideoCard;
 }
 
 export interface Mp4LayoutOptions extends Mp4Options {
@@ -31,8 +36,7 @@ export interface Mp4LayoutOptions extends Mp4Options {
 
 const MAX_FPS = 1000;
 const MAX_FRAMES = 1_000_000;
-// Thirty-six entries cover the emulator's every size x duration (6 sizes x 6 durations) at 24 fps;
-// a 1080p 6 s file is ~30 KB, so the cache stays around a megabyte.
+// A 1080p 6 s file is ~100 KB, so 36 entries stay within a few megabytes.
 const encodedFiles = new LruCache<string, Uint8Array>(36);
 
 export function createMp4(options: Mp4Options): Uint8Array {
@@ -77,10 +81,11 @@ export function clearMp4Cache(): void {
 function readEncodedFile(options: Mp4Options): Uint8Array {
   const { width, height, fps } = options;
   const frameCount = computeFrameCount(fps, options.durationSeconds);
-  const key = `${width}x${height}@${fps}:${frameCount}`;
+  const card: VideoCard = options.card ?? { key: `${width}x${height}`, title: '' };
+  const key = JSON.stringify([width, height, fps, frameCount, card.key, card.title, card.lines ?? []]);
   let encoded = encodedFiles.get(key);
   if (!encoded) {
-    encoded = createMp4File({ width, height, fps, stream: encodeStillVideo({ width, height, fps, frameCount }) });
+    encoded = createMp4File({ width, height, fps, stream: encodeCardVideo({ width, height, fps, frameCount, card }) });
     encodedFiles.set(key, encoded);
   }
   return encoded;

@@ -1,16 +1,15 @@
-// A still-picture H.264 stream: one IDR picture followed by P pictures that repeat it. Everything the
-// MP4 muxer needs (parameter sets, profile and level, one NAL unit per frame) comes back as data.
+// The emulator's video: an IDR picture showing a card (background, panel, text, timecode 00:00:00:00)
+// followed by one P picture per frame that re-codes only the macroblocks under the timecode
+// characters that changed, so every frame shows its own timecode for a few hundred bytes. Everything
+// the MP4 muxer needs (parameter sets, profile and level, one NAL unit per frame) comes back as data.
 
-import {
-  CONSTRAINT_FLAGS,
-  createFrameGeometry,
-  createPpsNal,
-  createSpsNal,
-  LOG2_MAX_FRAME_NUM,
-  PROFILE_IDC_BASELINE,
-} from './h264-params.js';
+import { createBlockPicture, type BlockPicture } from './block-picture.js';
+import { createBackground } from './card-background.js';
+import { createCardLayout, drawCard, drawTimecode, type VideoCard } from './card-layout.js';
 import { chooseLevelIdc } from './h264-level.js';
-import { createIdrSliceNal, createSkipSliceNal } from './h264-slices.js';
+import { CONSTRAINT_FLAGS, createFrameGeometry, createPpsNal, createSpsNal, PROFILE_IDC_BASELINE } from './h264-params.js';
+import { createIdrSliceNal, createPSliceNal } from './h264-slices.js';
+import { formatTimecode } from './timecode.js';
 
 export interface H264Stream {
   profileIdc: number;
@@ -22,17 +21,35 @@ export interface H264Stream {
   frames: readonly Uint8Array[];
 }
 
-export function encodeStillVideo(options: { width: number; height: number; fps: number; frameCount: number }): H264Stream {
+export interface CardVideoOptions {
+  width: number;
+  height: number;
+  fps: number;
+  frameCount: number;
+  card: VideoCard;
+}
+
+/**
+ * Encodes the card video. `onFrame`, for tests, sees what the decoder holds after each frame
+ * (the same object every time: copy what you keep).
+ */
+export function encodeCardVideo(options: CardVideoOptions, onFrame?: (frameIndex: number, picture: BlockPicture) => void): H264Stream {
   const geometry = createFrameGeometry(options.width, options.height);
   const levelIdc = chooseLevelIdc(geometry.widthMbs, geometry.heightMbs, options.fps);
-  const frames: Uint8Array[] = [createIdrSliceNal(geometry)];
-  // P pictures differ only in frame_num, which wraps at 2^LOG2_MAX_FRAME_NUM: code each value once.
-  const skipSlices = new Map<number, Uint8Array>();
+  const layout = createCardLayout(geometry, options.card, formatTimecode(options.frameCount - 1, options.fps).length);
+  const target = createBlockPicture(geometry);
+  const recon = createBlockPicture(geometry);
+  drawCard(target, layout, createBackground(options.card.key));
+  let timecode = formatTimecode(0, options.fps);
+  drawTimecode(target, layout, timecode, null);
+  const frames: Uint8Array[] = [createIdrSliceNal(target, recon)];
+  onFrame?.(0, recon);
   for (let index = 1; index < options.frameCount; index++) {
-    const frameNum = index % 2 ** LOG2_MAX_FRAME_NUM;
-    let slice = skipSlices.get(frameNum);
-    if (!slice) skipSlices.set(frameNum, (slice = createSkipSliceNal(geometry, frameNum)));
-    frames.push(slice);
+    const next = formatTimecode(index, options.fps);
+    const changed = drawTimecode(target, layout, next, timecode);
+    frames.push(createPSliceNal(target, recon, changed, index));
+    timecode = next;
+    onFrame?.(index, recon);
   }
   return {
     profileIdc: PROFILE_IDC_BASELINE,

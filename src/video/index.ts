@@ -3,6 +3,7 @@
 
 export { createMp4, createMp4Layout, computeFrameCount, clearMp4Cache } from './create-mp4.js';
 export type { Mp4Options, Mp4LayoutOptions } from './create-mp4.js';
+export type { VideoCard } from './card-layout.js';
 export { iterateMp4Layout } from './mp4-layout.js';
 export type { Mp4Layout } from './mp4-layout.js';
 export { parseMp4, hasMp4Signature } from './mp4-parser.js';

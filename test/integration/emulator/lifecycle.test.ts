@@ -110,6 +110,42 @@ describe('task lifecycle', () => {
   });
 });
 
+describe('processing times', () => {
+  it('draws each task time from the mean and spread, repeatably, and reports when each result was ready', async () => {
+    const config = { processingMs: 200, processingSpread: 0.5, timingSeed: 'lifecycle', concurrencyPerKey: 8 };
+    const prompts = Array.from({ length: 8 }, (_, index) => `shot ${index}`);
+    const run = async () => {
+      const emu = await useEmulator(config);
+      const ids = await Promise.all(prompts.map((prompt) => create(emu, textToVideoBody({ prompt }))));
+      for (const id of ids) await emu.waitForTask(id);
+      return (await emu.adminStats()).tasks;
+    };
+    const first = await run();
+    const times = first.map((task) => task.processingMs!);
+    for (const time of times) {
+      expect(time).toBeGreaterThanOrEqual(100);
+      expect(time).toBeLessThanOrEqual(300);
+    }
+    expect(new Set(times).size).toBeGreaterThan(4);
+    for (const task of first) expect(task.readyAt).toBe(task.finishedAt);
+    // Another emulator, the same seed and requests: the same time for each request.
+    const byFingerprint = (tasks: TaskSummary[]) => Object.fromEntries(tasks.map((task) => [task.fingerprint, task.processingMs]));
+    expect(byFingerprint(await run())).toEqual(byFingerprint(first));
+  });
+
+  it('takes the spread and the seed from POST /_emulator/config, and reports no readyAt for a failed task', async () => {
+    const emu = await useEmulator({ faults: { taskFailed: 1 } });
+    const answer = await fetch(`${emu.origin}/_emulator/config`, { method: 'POST', body: JSON.stringify({ processingSpread: 0.25, timingSeed: 9 }) });
+    expect(await answer.json()).toMatchObject({ processingMs: 50, processingSpread: 0.25, timingSeed: 9 });
+    const id = await create(emu);
+    await emu.waitForTask(id);
+    const [task] = emu.stats().tasks;
+    expect(task).toMatchObject({ status: 'TASK_FAILED', readyAt: null });
+    expect(task!.processingMs).toBeGreaterThanOrEqual(37);
+    expect(task!.processingMs).toBeLessThanOrEqual(63);
+  });
+});
+
 describe('callbacks', () => {
   it('POSTs the final query data as an envelope to a loopback callback_url, and skips other hosts', async () => {
     const received: { path: string; body: unknown }[] = [];
@@ -131,7 +167,7 @@ describe('callbacks', () => {
     const done = await emu.waitForTask(id);
     await emu.waitForTask(skipped);
     await emu.callbacksSettled();
-    expect(received).toEqual([{ path: '/hook?shot=1', body: { code: 200, message: 'Success', data: done } }]);
+    expect(received).toEqual([{ path: '/hook?shot=1', body: { code: 200, message: 'Success', data: done, task_id: id, status: 'TASK_SUCCEEDED' } }]);
     expect(emu.stats().callbacks).toEqual({ sent: 1, failed: 0, skipped: 1 });
   });
 });

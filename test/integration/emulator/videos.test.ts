@@ -20,8 +20,9 @@ describe('create and query', () => {
     const created = await emu.call('POST', `/videos/${mode}`, { body });
     expect(created.status).toBe(200);
     expect(created.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(created.json).toMatchObject({ code: 200, message: 'Success' });
     const data = created.json!.data;
+    // The envelope, with task_id and status repeated at the top level for the seed's sample code.
+    expect(created.json).toEqual({ code: 200, message: 'Success', data, task_id: data.task_id, status: 'TASK_PENDING' });
     expect(Object.keys(data).sort()).toEqual(['created_at', 'status', 'task_id']);
     expect(data.task_id).toMatch(UUID);
     expect(data.status).toBe('TASK_PENDING');
@@ -34,7 +35,7 @@ describe('create and query', () => {
     expect(done.updated_at).toBeGreaterThanOrEqual(data.created_at);
 
     const alias = await emu.call('GET', `/status/${data.task_id}`);
-    expect(alias.json).toEqual({ code: 200, message: 'Success', data: done });
+    expect(alias.json).toEqual({ code: 200, message: 'Success', data: done, task_id: data.task_id, status: 'TASK_SUCCEEDED' });
     expect(emu.stats().submissions.byMode).toMatchObject({ [mode]: 1 });
   });
 
@@ -67,6 +68,37 @@ describe('create and query', () => {
     await emu.call('GET', `/status/${id}`);
     await emu.call('GET', `/videos/text2video/${id}`);
     expect(emu.stats().polls).toBe(2);
+  });
+});
+
+describe('POST /submit (the seed sample code path)', () => {
+  it.each(Object.entries(bodies))('a %s body: creates that task, the same request as on its own path', async (mode, body) => {
+    const emu = await useEmulator();
+    const submitted = await emu.call('POST', '/submit', { body });
+    expect(submitted.status).toBe(200);
+    const data = submitted.json!.data;
+    expect(submitted.json).toEqual({ code: 200, message: 'Success', data, task_id: data.task_id, status: 'TASK_PENDING' });
+    expect(await emu.waitForTask(data.task_id, { mode })).toMatchObject({ status: 'TASK_SUCCEEDED' });
+    await emu.call('POST', `/videos/${mode}`, { body });
+    const stats = emu.stats();
+    expect(stats.requests.byRoute).toMatchObject({ submit: 1, create: 1 });
+    expect(stats.submissions.byMode).toMatchObject({ [mode]: 2 });
+    expect(Object.values(stats.submissions.byFingerprint)).toEqual([2]); // one request, whichever path
+  });
+
+  it('takes a body without image_url (or with null) as text-to-video; any other image_url as image-to-video', async () => {
+    const emu = await useEmulator();
+    const modeOf = async (body: Record<string, unknown>) => {
+      const answer = await emu.call('POST', '/submit', { body });
+      return answer.status === 200 ? emu.stats().tasks.find((task) => task.taskId === answer.json!.data.task_id)!.mode : answer.json!.message;
+    };
+    expect(await modeOf(textToVideoBody({ image_url: null }))).toBe('text2video');
+    expect(await modeOf({ ...bodies.image2video, image_url: 42 })).toBe('Image URL must be a valid HTTP or HTTPS URL');
+    expect(await modeOf({ ...bodies.image2video, image_url: '' })).toBe('Image URL must be a valid HTTP or HTTPS URL');
+    expect(await modeOf({ ...bodies.multi2video, image_url: [] })).toBe('Image URL cannot be empty.');
+    expect(await modeOf(textToVideoBody({ duration: 5 }))).toBe('Duration must be 6 seconds.');
+    const notJson = await emu.call('POST', '/submit', { body: 'not json', headers: { 'content-type': 'application/json' } });
+    expect(notJson.json).toMatchObject({ code: 1000, message: 'Request body must be a JSON object.' });
   });
 });
 

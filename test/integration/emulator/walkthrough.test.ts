@@ -33,7 +33,7 @@ describe('docs/emulator.md curl walkthrough', () => {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, BACH_BASE_URL: emu.url, BACH_ACCESS_KEY: emu.accessKey, BACH_SECRET_KEY: emu.secretKey },
       timeout: 30_000,
     });
-    expect(stdout).toMatch(/^\{"code":200,"message":"Success","data":\{"task_id":"[0-9a-f-]{36}","status":"TASK_PENDING","created_at":\d+\}\}$/m);
+    expect(stdout).toMatch(/^\{"code":200,"message":"Success","data":\{"task_id":"[0-9a-f-]{36}","status":"TASK_PENDING","created_at":\d+\},"task_id":"[0-9a-f-]{36}","status":"TASK_PENDING"\}$/m);
     expect(stdout).toMatch(/^TASK_SUCCEEDED$/m);
     expect(parseMp4(readFileSync(join(dir, 'result.mp4')))).toMatchObject({ codec: 'avc1', width: 1280, height: 720, fps: 24, durationSeconds: 6 });
     expect(emu.stats()).toMatchObject({ submissions: { total: 1 }, downloads: { results: 1 } });

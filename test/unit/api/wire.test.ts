@@ -131,6 +131,44 @@ describe('parseQueryData', () => {
   });
 });
 
+describe('where the task status is (the documented envelope, or the top level the seed sample reads)', () => {
+  const query = (body: unknown) => parseQueryData(parseEnvelope({ status: 200, text: JSON.stringify(body) }), 'asked');
+  const create = (body: unknown) => parseCreateData(parseEnvelope({ status: 200, text: JSON.stringify(body) }));
+  const VIDEO = 'https://cdn.example.com/v.mp4';
+
+  it('reads the status in data (documented)', () => {
+    expect(query({ code: 200, message: 'Success', data: { task_id: 't', status: 'TASK_PROCESSING' } })).toEqual({ taskId: 't', status: 'TASK_PROCESSING' });
+  });
+
+  it('reads the status beside the envelope when data lacks it, or has no data at all', () => {
+    expect(query({ code: 200, message: 'Success', data: { task_id: 't' }, status: 'TASK_PENDING' })).toEqual({ taskId: 't', status: 'TASK_PENDING' });
+    expect(query({ code: 200, message: 'Success', data: null, task_id: 't', status: 'TASK_SUCCEEDED', video_url: VIDEO })).toEqual({
+      taskId: 't',
+      status: 'TASK_SUCCEEDED',
+      videoUrl: VIDEO,
+    });
+    expect(create({ code: 0, message: 'ok', task_id: 'new', status: 'TASK_PENDING' })).toEqual({ taskId: 'new', status: 'TASK_PENDING' });
+  });
+
+  it('prefers data where both carry a field, and never takes the envelope message as a failure reason', () => {
+    const both = { code: 200, message: 'Success', data: { task_id: 't', status: 'TASK_SUCCEEDED', video_url: VIDEO }, task_id: 'other', status: 'TASK_PROCESSING' };
+    expect(query(both)).toEqual({ taskId: 't', status: 'TASK_SUCCEEDED', videoUrl: VIDEO });
+    expect(query({ code: 200, message: 'Success', data: { task_id: 't' }, status: 'TASK_FAILED' })).toEqual({ taskId: 't', status: 'TASK_FAILED' });
+  });
+
+  it('reads a bare task object without an envelope, as the seed loop would', () => {
+    expect(query({ task_id: 't', status: 'TASK_SUCCEEDED', video_url: VIDEO })).toEqual({ taskId: 't', status: 'TASK_SUCCEEDED', videoUrl: VIDEO });
+    expect(create({ task_id: 'new' })).toEqual({ taskId: 'new', status: 'TASK_PENDING' });
+    // Without a task id it is still not an answer we can trust.
+    expect(catchError(() => parseEnvelope({ status: 200, text: JSON.stringify({ status: 'TASK_SUCCEEDED' }) }))).toMatchObject({ kind: 'protocol', outcome: 'unknown' });
+  });
+
+  it('reads what the emulator sends: both shapes at once', () => {
+    const data = { task_id: 't', status: 'TASK_SUCCEEDED', created_at: 1, updated_at: 2, video_url: VIDEO };
+    expect(query({ code: 200, message: 'Success', data, task_id: 't', status: 'TASK_SUCCEEDED' })).toMatchObject({ taskId: 't', status: 'TASK_SUCCEEDED', videoUrl: VIDEO });
+  });
+});
+
 describe('normalizeTaskStatus', () => {
   it.each([
     ['TASK_PENDING', 'TASK_PENDING'],

@@ -23,6 +23,9 @@ describe('applyConfigPatch', () => {
     [{ keys: [{ accessKey: 'a' }] }, 'config.keys[0].secretKey: must be a non-empty string'],
     [{ rateLimit: { requestsPerSecond: 0 } }, 'config.rateLimit.requestsPerSecond: must be greater than 0'],
     [{ processingMS: 5 }, 'config.processingMS: unknown setting'],
+    [{ processingSpread: 1.5 }, 'config.processingSpread: must be a fraction between 0 and 1, got 1.5'],
+    [{ processingSpread: -0.1 }, 'config.processingSpread: must be at least 0, got -0.1'],
+    [{ timingSeed: null }, 'config.timingSeed: must be a number or a string'],
     [[], 'config: must be a JSON object'],
   ])('refuses %j', (patch, message) => {
     expect(() => applyConfigPatch(createDefaultConfig(), patch)).toThrow(EmulatorConfigError);
@@ -37,10 +40,13 @@ describe('parseEmulatorFlags', () => {
       '--rate-limit', '5:10', '--credits', '60', '--plan-max-duration', '4', '--plan-resolutions', '720p',
       '--sensitive-word', 'gore', '--sensitive-word', 'spoiler', '--result-ttl-ms', '1000', '--fault-seed', 'ci-7',
       '--fault-5xx', '0.1', '--fault-drop-after-create', '0.2', '--fault-latency', '10-50', '--fault-cdn', '--json',
+      '--processing-spread', '0.3', '--timing-seed', 'bench-1',
     ]);
     expect(flags).toMatchObject({ port: 0, host: '127.0.0.2', configFile: 'emu.json', json: true, verbose: false });
     expect(flags.patch).toEqual({
       processingMs: 100,
+      processingSpread: 0.3,
+      timingSeed: 'bench-1',
       concurrencyPerKey: 2,
       rateLimit: { requestsPerSecond: 5, burst: 10 },
       credits: 60,
@@ -56,5 +62,6 @@ describe('parseEmulatorFlags', () => {
     expect(() => parseEmulatorFlags(['--prot', '1'])).toThrow(/Unknown option '--prot'/);
     expect(() => parseEmulatorFlags(['--processing-ms', 'fast'])).toThrow('--processing-ms: expected a number, got "fast"');
     expect(() => parseEmulatorFlags(['--port', '70000'])).toThrow('--port: must be a whole number from 0 to 65535');
+    expect(parseEmulatorFlags(['--timing-seed', '42']).patch).toEqual({ timingSeed: 42 });
   });
 });
