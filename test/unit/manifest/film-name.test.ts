@@ -25,6 +25,7 @@ describe('the film name', () => {
     const named = load(manifestWith({ name: 'The Film', cut: true }));
     expect(named.ok && { name: named.manifest.name, cut: named.manifest.cut }).toEqual({ name: 'The Film', cut: true });
     const unnamed = load(manifestWith());
-    expect(unnamed.ok && { name: unnamed.manifest.name, cut: unnamed.manifest.cut }).toEqual({ name: defaultFilmName(unnamed.manifest.root, ['shot']), cut: false });
+    if (!unnamed.ok) throw new Error('expected a valid manifest');
+    expect({ name: unnamed.manifest.name, cut: unnamed.manifest.cut }).toEqual({ name: defaultFilmName(unnamed.manifest.root, ['shot']), cut: false });
   });
 });
