@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CliContext } from '../cli/context.js';
+import { lockfilePathFor, readLockfile } from '../lock/lockfile-io.js';
+import { loadManifest, type LoadResult } from '../manifest/load.js';
+import type { Manifest } from '../manifest/types.js';
+import { createPlan, outputPathFor } from '../plan/create-plan.js';
+import { gatherPlanInputs } from '../plan/gather-plan-inputs.js';
+import { createPlanJson, type PlanJson } from '../plan/plan-json.js';
+import type { Plan } from '../plan/types.js';
+import { HashCache } from '../state/hash-cache.js';
+import { hashFiles } from '../state/hash-files.js';
+import { Journal } from '../state/journal.js';
+import { statePaths } from '../state/paths.js';
+import type { VideoFile } from './review-data.js';
+
+// The one place `review` and `cut` read a project: load the manifest, read bach.lock, the journal
+// and the hash cache, gather the planner's inputs and plan — what build/run-plan.ts does for
+// `plan` — then the few facts the page and the cut need beyond the plan (prompt files' texts, the
+// videos on disk). Kept to this one function so it can be swapped for the shared project reader.
+// It writes only the hash cache (a cache).
+
+export type ProjectPlan =
+  | { ok: true; loaded: LoadResult & { ok: true }; manifest: Manifest; plan: Plan; planJson: PlanJson; videos: Record<string, VideoFile | null> }
+  | { ok: false; loaded: LoadResult & { ok: false } };
+
+export async function readProjectPlan(path: string, context: Pick<CliContext, 'cwd'>): Promise<ProjectPlan> {
+  const loaded = await loadManifest(path, { cwd: context.cwd, cache: true });
+  if (!loaded.ok) return { ok: false, loaded };
+  const { manifest } = loaded;
+  const paths = statePaths(manifest.root);
+  const { lock } = await readLockfile(lockfilePathFor(manifest.file), lockfilePathFor(loaded.source.file));
+  const journal = new Journal(paths.journal).readAll().entries;
+  const hashCache = await HashCache.read(paths.hashes);
+  // Uploads only change the plan's image count, which neither the page nor the cut shows.
+  const inputs = await gatherPlanInputs({ manifest, lock, paths, hashCache, journal, uploaded: new Set(), now: Date.now });
+  const plan = createPlan(inputs);
+  const outputs = manifest.shots.map((shot) => outputPathFor(manifest, shot.id));
+  const [hashed, promptTexts] = await Promise.all([
+    hashFiles(outputs, { root: manifest.root, cache: hashCache, now: Date.now }),
+    readPromptTexts(manifest),
+  ]);
+  await hashCache.write(paths.hashes).catch(() => {});
+  const videos: Record<string, VideoFile | null> = {};
+  for (const shot of manifest.shots) {
+    const file = hashed.get(outputPathFor(manifest, shot.id));
+    videos[shot.id] = file ? { size: file.size, sha256: file.sha256 } : null;
+  }
+  const planJson = createPlanJson(plan, loaded.source.file, { promptTexts });
+  return { ok: true, loaded, manifest, plan, planJson, videos };
+}
+
+/** The texts of the shots' prompt files (the loader checked each is UTF-8 text inside the project). */
+async function readPromptTexts(manifest: Manifest): Promise<Map<string, string>> {
+  const files = new Set<string>();
+  for (const shot of manifest.shots) if (shot.prompt?.kind === 'file') files.add(shot.prompt.path);
+  const texts = new Map<string, string>();
+  await Promise.all(
+    [...files].map(async (file) => {
+      const text = await readFile(join(manifest.root, file), 'utf8').catch(() => null);
+      // The same normalisation as the request: no byte-order mark, no surrounding whitespace.
+      if (text !== null) texts.set(file, text.replace(/^\uFEFF/, '').trim());
+    }),
+  );
+  return texts;
+}
