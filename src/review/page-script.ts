@@ -156,7 +156,6 @@ export const PAGE_SCRIPT = String.raw`
     highlight(null);
     setToggle('stopped');
     nowPlaying.textContent = '—';
-    stage.classList.remove('is-active');
     updateClock();
   }
 

@@ -3,6 +3,7 @@ import type { ReviewData } from './review-data.js';
 // Which file a request to the review server may read (pure). The server's whole surface:
 //   /__bach/events          the live updates (server-sent events)
 //   /                       → redirect to the page, /<output>/
+//   /favicon.ico            204 (there is none)
 //   /<output>/…             the page (index.html), the shots' videos and the cut (.mp4, .otio),
 //                           never a dotfile or any other kind of file
 //   exact input image paths the storyboard's images (its thumbnails), nothing else of the project
@@ -15,6 +16,7 @@ export const EVENTS_PATH = '/__bach/events';
 export type ServedPath =
   | { kind: 'events' }
   | { kind: 'redirect'; location: string }
+  | { kind: 'no-content' }
   | { kind: 'page-file'; path: string }
   | { kind: 'asset'; path: string }
   | { kind: 'not-found' };
@@ -23,6 +25,8 @@ const OUTPUT_EXTENSIONS = new Set(['html', 'mp4', 'otio']);
 
 export function resolveServedPath(pathname: string, allowed: { output: string; assets: ReadonlySet<string> }): ServedPath {
   if (pathname === EVENTS_PATH) return { kind: 'events' };
+  // Browsers ask for it unbidden; the page has none, and a 404 would be a console error.
+  if (pathname === '/favicon.ico') return { kind: 'no-content' };
   if (!pathname.startsWith('/')) return { kind: 'not-found' };
   const output = allowed.output === '' || allowed.output === '.' ? '' : allowed.output;
   if (pathname === '/' && output !== '') return { kind: 'redirect', location: `/${output.split('/').map(encodeURIComponent).join('/')}/` };

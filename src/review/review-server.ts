@@ -78,6 +78,10 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
         response.writeHead(302, { location: target.location, 'cache-control': 'no-store' });
         response.end();
         return;
+      case 'no-content':
+        response.writeHead(204, { 'cache-control': 'max-age=86400' });
+        response.end();
+        return;
       case 'not-found':
         return send(response, 404, 'not found');
       case 'page-file':
