@@ -30,7 +30,7 @@ interface Clip {
 async function projectOf(clips: Clip[], options: { missing?: string[]; name?: string } = {}): Promise<CutProject> {
   const root = await testdir({ 'bach.yaml': 'version: 1\nshots: []\n', 'renders/.keep': '' });
   const shots: Shot[] = clips.map((clip, index) => makeShot({ id: clip.id, seed: index + 1 }));
-  const videos: CutProject['videos'] = {};
+  const videos: Record<string, { size: number; sha256: string } | null> = {};
   for (const clip of clips) {
     if (options.missing?.includes(clip.id)) {
       videos[clip.id] = null;
