@@ -131,7 +131,13 @@ describe.skipIf(CHROMIUM.skip)(`the review page in Chromium${CHROMIUM.note}`, ()
       const front = document.querySelector<HTMLVideoElement>('#stage video.is-front');
       return front !== null && front.getAttribute('data-src')!.startsWith('second.mp4') && front.currentTime > 0;
     });
+    // Any shot can start the film.
+    await page.click('#shot-third .play-from');
+    await page.waitForFunction(() => document.querySelector('#shot-third')?.classList.contains('is-playing'));
+    expect(await page.$$eval('#shots > .shot.is-playing', (cards) => cards.map((card) => card.getAttribute('data-id')))).toEqual(['third']);
+    expect(await page.$eval('#strip .seg.is-playing', (seg) => seg.getAttribute('data-id'))).toBe('third');
     await page.click('#stop');
+    await waitForVideos(page);
     await page.screenshot({ path: artifactPath('review-page.png'), fullPage: true });
 
     // An edit: the edited shot is stale, with the plan's reason.

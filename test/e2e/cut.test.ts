@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -63,5 +63,16 @@ describe('bach-render review and cut', () => {
     expect(stale.stdout).toContain('Left out (no video yet):\n  castle: missing (renders/castle.mp4 is missing)');
     expect(stale.stdout).toContain('Stale shots in this cut:\n  hero-wakes: stale (prompt changed)');
     expect((await cli(root, emulator, 'cut', 'one', 'two')).code).toBe(1);
+  });
+
+  it('reports a manifest that does not load, and writes nothing', async () => {
+    const emulator = await useEmulator({ processingMs: 20 });
+    const root = await testdir({ 'bach.yaml': 'version: 1\nname: opening\nshots:\n  - id: opening\n    mode: text-to-video\n    prompt: x\n' });
+    for (const command of ['review', 'cut']) {
+      const result = await cli(root, emulator, command);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('bach.yaml:2:7: error[conflict]: name: "opening" is also the id of shots[0]');
+    }
+    expect(existsSync(join(root, 'renders'))).toBe(false);
   });
 });
