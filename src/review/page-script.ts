@@ -7,9 +7,10 @@
 //    shot's first frame replaces it: no black gap between shots. The playing card is highlighted;
 //    any card or timeline segment starts the film from that shot.
 // 2. Live updates when the page is served (`watch --serve`): an EventSource on /__bach/events
-//    receives the page's parts (totals, timeline, each card as media + info, each with a key). Only
-//    parts whose key changed are replaced, so a video whose file did not change is never reloaded
-//    (and a playing one keeps playing); cards are added, removed and reordered in place.
+//    receives the page's changed parts (totals, timeline, each changed card as media + info, each
+//    with a key) and the storyboard's order (create-review-update.ts). Only parts whose key changed
+//    are replaced, so a video whose file did not change is never reloaded (and a playing one keeps
+//    playing); cards are added, removed and reordered in place.
 // 3. Bookkeeping a test can read without hooks: a card whose video fails to load gets
 //    data-video-error; the stage records its last switch in data-last-switch; the body counts the
 //    updates applied in data-updates.
@@ -199,33 +200,40 @@ export const PAGE_SCRIPT = String.raw`
   }
 
   function applyUpdate(update) {
-    replacePart(doc.getElementById('totals'), update.totalsKey, update.totals);
-    replacePart(doc.getElementById('strip'), update.stripKey, update.strip);
+    if (update.totals !== undefined) replacePart(doc.getElementById('totals'), update.totalsKey, update.totals);
+    if (update.strip !== undefined) replacePart(doc.getElementById('strip'), update.stripKey, update.strip);
     var container = doc.getElementById('shots');
     var existing = {};
     cards().forEach(function (card) { existing[card.getAttribute('data-id')] = card; });
-    var wanted = update.cards.map(function (part) {
-      var card = existing[part.id];
-      delete existing[part.id];
+    var parts = {};
+    update.cards.forEach(function (part) { parts[part.id] = part; });
+    var wanted = [];
+    update.order.forEach(function (id) {
+      var card = existing[id];
+      var part = parts[id];
+      delete existing[id];
+      if (!card && !part) return;
       if (!card) {
         card = doc.createElement('article');
-        card.setAttribute('data-id', part.id);
-        card.id = 'shot-' + part.id;
+        card.setAttribute('data-id', id);
+        card.id = 'shot-' + id;
         card.appendChild(doc.createElement('div')).className = 'media';
         card.appendChild(doc.createElement('div')).className = 'info';
       }
-      var playing = card.classList.contains('is-playing');
-      card.className = part.className + (playing ? ' is-playing' : '');
-      if (card.getAttribute('data-media-key') !== part.mediaKey) {
-        card.querySelector('.media').innerHTML = part.media;
-        card.setAttribute('data-media-key', part.mediaKey);
-        card.removeAttribute('data-video-error');
+      if (part) {
+        var playing = card.classList.contains('is-playing');
+        card.className = part.className + (playing ? ' is-playing' : '');
+        if (card.getAttribute('data-media-key') !== part.mediaKey) {
+          card.querySelector('.media').innerHTML = part.media;
+          card.setAttribute('data-media-key', part.mediaKey);
+          card.removeAttribute('data-video-error');
+        }
+        if (card.getAttribute('data-info-key') !== part.infoKey) {
+          card.querySelector('.info').innerHTML = part.info;
+          card.setAttribute('data-info-key', part.infoKey);
+        }
       }
-      if (card.getAttribute('data-info-key') !== part.infoKey) {
-        card.querySelector('.info').innerHTML = part.info;
-        card.setAttribute('data-info-key', part.infoKey);
-      }
-      return card;
+      wanted.push(card);
     });
     Object.keys(existing).forEach(function (id) { existing[id].remove(); });
     // Move only what is out of place: a media element that leaves the document is paused.

@@ -4,13 +4,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { detectImageFormat } from '../manifest/file-facts.js';
-import { createReviewUpdate, type ReviewUpdate } from './create-review-update.js';
+import { createReviewDelta, createReviewUpdate, type ReviewDelta, type ReviewUpdate, type SentParts } from './create-review-update.js';
 import type { ReviewData } from './review-data.js';
 import { listPageAssets, resolveServedPath } from './resolve-served-path.js';
 
 // The review page, served live (`watch --serve`): the files of the page (resolve-served-path.ts
-// decides which), with byte ranges for the videos, and server-sent events that push the page's
-// parts after every change (`push`). Binds 127.0.0.1 only; answers only requests whose Host is
+// decides which), with byte ranges for the videos, and server-sent events that push what changed on
+// the page after every change (`push`). Pushes are coalesced — at most one update per 100 ms, the
+// latest data wins — and each page is sent only the parts it does not have yet, so a build's stream
+// of status events stays cheap however long the storyboard. Binds 127.0.0.1 only; answers only requests whose Host is
 // that address or localhost at its port (a web page elsewhere cannot reach it through a DNS name
 // rebound to 127.0.0.1); GET and HEAD only; nothing outside the project, ever.
 
@@ -27,7 +29,7 @@ export interface ReviewServer {
   /** The page's address, e.g. http://127.0.0.1:4173/renders/ */
   url: string;
   port: number;
-  /** Sends the page's new parts to every open page (and to pages that connect later). */
+  /** Sends what changed on the page to every open page (and all of it to pages that connect later). */
   push(data: ReviewData): void;
   /** Open event streams (live pages). */
   clients(): number;
@@ -35,6 +37,7 @@ export interface ReviewServer {
 }
 
 const HEARTBEAT_MS = 25_000;
+const PUSH_INTERVAL_MS = 100;
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', mp4: 'video/mp4', otio: 'application/json; charset=utf-8' };
 const IMAGE_TYPES: Record<string, string> = {
   jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', bmp: 'image/bmp', webp: 'image/webp', svg: 'image/svg+xml', ico: 'image/x-icon', tiff: 'image/tiff',
@@ -46,7 +49,11 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
   let data = options.data;
   let update: ReviewUpdate = createReviewUpdate(data);
   let assets = listPageAssets(data);
-  const streams = new Set<ServerResponse>();
+  /** Each open page and the parts it was last sent. */
+  const streams = new Map<ServerResponse, SentParts>();
+  let dirty = false;
+  let flushTimer: NodeJS.Timeout | null = null;
+  let lastFlush = 0;
   const realRoot = await realpath(options.root);
   let port = 0;
 
@@ -143,13 +150,29 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
       'x-content-type-options': 'nosniff',
     });
     response.write('retry: 2000\n\n');
-    response.write(formatEvent(update));
-    streams.add(response);
+    if (dirty) flush();
+    const first = createReviewDelta(update, null);
+    response.write(formatEvent(first.delta));
+    streams.set(response, first.sent);
     response.on('close', () => streams.delete(response));
   }
 
+  function flush(): void {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    if (!dirty) return;
+    dirty = false;
+    lastFlush = Date.now();
+    update = createReviewUpdate(data);
+    for (const [stream, sent] of streams) {
+      const next = createReviewDelta(update, sent);
+      streams.set(stream, next.sent);
+      stream.write(formatEvent(next.delta));
+    }
+  }
+
   const heartbeat = setInterval(() => {
-    for (const stream of streams) stream.write(': keep-alive\n\n');
+    for (const stream of streams.keys()) stream.write(': keep-alive\n\n');
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
@@ -167,16 +190,18 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
     url: `http://127.0.0.1:${port}${pagePath}`,
     port,
     push(next: ReviewData): void {
+      // What may be served changes at once; the pages hear of it with the next update.
       data = next;
       assets = listPageAssets(next);
-      update = createReviewUpdate(next);
-      const event = formatEvent(update);
-      for (const stream of streams) stream.write(event);
+      dirty = true;
+      if (flushTimer) return;
+      flushTimer = setTimeout(flush, Math.max(0, lastFlush + PUSH_INTERVAL_MS - Date.now()));
     },
     clients: () => streams.size,
     async close(): Promise<void> {
       clearInterval(heartbeat);
-      for (const stream of streams) stream.end();
+      if (flushTimer) clearTimeout(flushTimer);
+      for (const stream of streams.keys()) stream.end();
       streams.clear();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -191,7 +216,7 @@ function isInside(folder: string, path: string): boolean {
   return rest !== '' && rest !== '..' && !rest.startsWith(`..${sep}`) && !isAbsolute(rest);
 }
 
-function formatEvent(update: ReviewUpdate): string {
+function formatEvent(update: ReviewDelta): string {
   // JSON has no raw newlines, so the whole update is one `data:` line.
   return `event: review\ndata: ${JSON.stringify(update)}\n\n`;
 }

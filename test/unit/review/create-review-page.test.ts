@@ -146,3 +146,20 @@ describe('createReviewPage', () => {
     expect(createReviewPage(data)).toContain('Film: <a href="The%20Film.mp4">The Film.mp4</a> · <a href="The%20Film.otio">OpenTimelineIO</a>');
   });
 });
+
+describe('createReviewDelta', () => {
+  it('sends a new page everything, then only what changed, always with the order', async () => {
+    const { createReviewDelta } = await import('../../../src/review/create-review-update.js');
+    const data = createTestReviewData(story, { files });
+    const full = createReviewUpdate(data);
+    const first = createReviewDelta(full, null);
+    expect(first.delta).toEqual({ order: ['opening', 'hero-wakes', 'castle'], ...full });
+    const same = createReviewDelta(full, first.sent);
+    expect(same.delta).toEqual({ order: ['opening', 'hero-wakes', 'castle'], cards: [] });
+    const busy = createReviewUpdate({ ...data, run: { failed: {}, inFlight: { castle: { status: 'pending' } } } });
+    const changed = createReviewDelta(busy, same.sent);
+    expect(changed.delta.cards.map((card) => card.id)).toEqual(['castle']);
+    expect(changed.delta.totalsKey).toBe(busy.totalsKey);
+    expect(changed.delta.stripKey).toBe(busy.stripKey);
+  });
+});
