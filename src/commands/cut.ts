@@ -16,10 +16,17 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   reportDiagnostics(project.loaded, context);
   if (!project.ok) return 1;
   const { manifest } = project;
-  const outcome = await executeCut(
-    { root: manifest.root, output: manifest.output, name: manifest.name, planJson: project.planJson, videos: project.videos },
-    { allowStale, force, env: context.env, signal: context.interrupt },
-  );
+  let outcome: CutOutcome;
+  try {
+    outcome = await executeCut(
+      { root: manifest.root, output: manifest.output, name: manifest.name, planJson: project.planJson, videos: project.videos },
+      { allowStale, force, env: context.env, signal: context.interrupt },
+    );
+  } catch (error) {
+    if (!context.interrupt.aborted) throw error;
+    context.stderr.write('cut: interrupted; the film was left as it was.\n');
+    return 130;
+  }
   const shown = (file: string) => relative(context.cwd, join(manifest.root, file)) || file;
   return report(outcome, shown, context);
 }

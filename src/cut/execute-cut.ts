@@ -91,7 +91,7 @@ export async function executeCut(project: CutProject, options: CutOptions): Prom
   try {
     if (join_.method === 'copy') {
       const { joinWithoutReencoding } = await import('./join-copy.js');
-      await joinWithoutReencoding(probed, temp, join_.inBandParameterSets);
+      await joinWithoutReencoding(probed, temp, join_.inBandParameterSets, options.signal);
     } else {
       const ffmpeg = findExecutable('ffmpeg', options.env);
       if (!ffmpeg) {

@@ -14,7 +14,7 @@ export interface CopyClip {
   info: ClipInfo;
 }
 
-export async function joinWithoutReencoding(clips: readonly CopyClip[], target: string, inBandParameterSets: boolean): Promise<void> {
+export async function joinWithoutReencoding(clips: readonly CopyClip[], target: string, inBandParameterSets: boolean, signal?: AbortSignal): Promise<void> {
   const first = clips[0]!.info;
   const avc = first.codec === 'avc';
   const configs: Array<AvcConfig | null> = clips.map((clip) => (avc && clip.info.description ? parseAvcConfig(clip.info.description) : null));
@@ -33,6 +33,7 @@ export async function joinWithoutReencoding(clips: readonly CopyClip[], target: 
     let offset = 0;
     let firstPacket = true;
     for (const [index, clip] of clips.entries()) {
+      signal?.throwIfAborted();
       const config = configs[index] ?? null;
       const input = new Input({ source: new FilePathSource(clip.path), formats: ALL_FORMATS });
       try {

@@ -5,7 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { ALL_FORMATS, EncodedPacketSink, FilePathSource, Input } from 'mediabunny';
 import { describe, expect, it } from 'vitest';
 import { parseAvcConfig, splitNalUnits } from '../../../src/cut/avc-parameter-sets.js';
-import { executeCut, type CutOutcome, type CutProject } from '../../../src/cut/execute-cut.js';
+import { cutAfterBuild, executeCut, type CutOutcome, type CutProject } from '../../../src/cut/execute-cut.js';
 import type { Shot } from '../../../src/manifest/types.js';
 import { sha256Hex } from '../../../src/util/hash.js';
 import { createMp4, parseMp4 } from '../../../src/video/index.js';
@@ -146,6 +146,15 @@ describe('cut', () => {
     expect(outcome.clips).toEqual(['a', 'c']);
     expect(outcome.leftOut.map((shot) => shot.id)).toEqual(['b']);
     expect(parseMp4(readFileSync(join(project.root, outcome.film))).durationSeconds).toBe(3);
+  });
+
+  it('cuts after a build only when the manifest asks for it (cut: true), never leaving shots out', async () => {
+    const project = await projectOf([{ id: 'a', bytes: mp4(160, 90, 24, 1) }, { id: 'b', bytes: mp4(160, 90, 24, 1) }]);
+    expect(await cutAfterBuild({ ...project, cut: false }, { env: {} })).toBeNull();
+    expect((await cutAfterBuild({ ...project, cut: true }, { env: {} }))?.kind).toBe('cut');
+    expect((await cutAfterBuild({ ...project, cut: true }, { env: {} }))?.kind).toBe('up-to-date');
+    const missing = await projectOf([{ id: 'a', bytes: mp4(160, 90, 24, 1) }, { id: 'b', bytes: mp4(160, 90, 24, 1) }], { missing: ['b'] });
+    expect((await cutAfterBuild({ ...missing, cut: true }, { env: {} }))?.kind).toBe('refused');
   });
 
   it('says what differs and what to install when shots need re-encoding and ffmpeg is not on the PATH', async () => {
