@@ -151,7 +151,7 @@ function renderThumbs(thumbs: Thumb[]): string {
 }
 
 function describeCost({ shot, state }: CardModel): string {
-  if (state.kind === 'in-flight') return 'paid: collected by the next build';
+  if (state.kind === 'in-flight') return state.status === 'accepted' ? 'paid for: the next build collects it' : 'in progress';
   if (shot.action === 'unchanged' || shot.action === 'skipped') return 'nothing to pay';
   if (shot.source === 'cache') return 'next build: from the cache, free';
   if (shot.source === 'in-flight') return 'next build: resumes a paid task';
