@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliContext } from '../cli/context.js';
@@ -6,9 +7,14 @@ import { describeNotReady } from '../cut/cut-shots.js';
 import { executeCut, type CutOutcome } from '../cut/execute-cut.js';
 import { UsageError } from '../errors.js';
 import { readProjectPlan } from '../review/read-project-plan.js';
+import { emptyRunOverlay } from '../review/review-data.js';
+import { readShotFailures } from '../review/run-overlay-io.js';
+import { updateReviewPage } from '../review/update-review-page.js';
+import { REVIEW_PAGE_NAME } from '../review/write-review-page.js';
 
 // `bach-render cut [PATH]`: the shots, in storyboard order, into `<output>/<name>.mp4` plus an
 // OpenTimelineIO timeline. Refuses (exit 1) while a shot is stale or missing, unless --allow-stale.
+// A review page that exists is refreshed after a cut, so it links the new film.
 
 export async function run(args: string[], context: CliContext): Promise<number> {
   const { path, allowStale, force } = parseCutArgs(args);
@@ -28,6 +34,10 @@ export async function run(args: string[], context: CliContext): Promise<number> 
     return 130;
   }
   const shown = (file: string) => relative(context.cwd, join(manifest.root, file)) || file;
+  // A review page already there gets its link to the new film; none is created here.
+  if (outcome.kind === 'cut' && existsSync(join(manifest.root, manifest.output, REVIEW_PAGE_NAME))) {
+    await updateReviewPage(project, { ...emptyRunOverlay(), failed: await readShotFailures(manifest.root) });
+  }
   return report(outcome, shown, context);
 }
 
