@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CliContext } from '../cli/context.js';
 import { lockfilePathFor, readLockfile } from '../lock/lockfile-io.js';
 import { loadManifest, type LoadResult } from '../manifest/load.js';
 import type { Manifest } from '../manifest/types.js';
@@ -24,7 +23,7 @@ export type ProjectPlan =
   | { ok: true; loaded: LoadResult & { ok: true }; manifest: Manifest; plan: Plan; planJson: PlanJson; videos: Record<string, VideoFile | null> }
   | { ok: false; loaded: LoadResult & { ok: false } };
 
-export async function readProjectPlan(path: string, context: Pick<CliContext, 'cwd'>): Promise<ProjectPlan> {
+export async function readProjectPlan(path: string, context: { cwd: string }): Promise<ProjectPlan> {
   const loaded = await loadManifest(path, { cwd: context.cwd, cache: true });
   if (!loaded.ok) return { ok: false, loaded };
   const { manifest } = loaded;
