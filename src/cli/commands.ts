@@ -76,6 +76,33 @@ Options:${BUILD_OPTIONS.replace('Refuse to start when the build would generate m
   --debounce MS        Wait this long after a save before planning. Default 100.`,
     load: () => import('../commands/watch.js'),
   },
+  review: {
+    summary: 'Write the review page: the storyboard as a film, with every shot\'s state',
+    help: `Usage: bach-render review [PATH]
+
+Writes <output>/index.html beside the videos: one self-contained page (no server, no network) that
+shows the storyboard in order — each shot's video, prompt, inputs, seed, settings and state from the
+plan (up to date, stale with the reasons, missing, failed, in flight) — the totals, and "Play all",
+which plays the shots as one film. Open it in a browser from the file system or publish it as a CI
+artifact. The page is rewritten only when it changed. Needs no credentials; sends nothing.`,
+    load: () => import('../commands/review.js'),
+  },
+  cut: {
+    summary: 'Assemble the shots into one film (and an OpenTimelineIO timeline)',
+    help: `Usage: bach-render cut [PATH] [options]
+
+Joins the shots, in storyboard order, into <output>/<name>.mp4 (name: the manifest's \`name:\`,
+default the folder's name) and writes <output>/<name>.otio, a timeline with one clip per shot for
+DaVinci Resolve and other editors. Shots that share their codec parameters (the normal case) are
+joined without re-encoding; otherwise ffmpeg re-encodes them to one frame size (it must be on the
+PATH). Nothing is done when no shot's video changed since the last cut.
+
+Options:
+  --allow-stale        Cut even while shots are stale or missing: the film holds the videos that
+                       exist, without gaps, and the missing shots are named.
+  --force              Cut again even if nothing changed.`,
+    load: () => import('../commands/cut.js'),
+  },
   emulator: {
     summary: 'Serve the local Bach API emulator',
     help: `Usage: bach-render emulator [options]

@@ -6,6 +6,7 @@ import type { AspectRatio, Mode, Resolution, SubjectType } from './types.js';
 
 export const BUILT_IN_DEFAULTS = {
   output: 'renders',
+  cut: false,
   model: MODEL_NAMES[0] as string,
   resolution: '1080p' as Resolution,
   aspect_ratio: '16:9' as AspectRatio,

@@ -10,10 +10,19 @@ export interface ManifestInput {
    */
   version: 1;
   /**
+   * Name of the assembled film: `bach-render cut` writes `<output>/<name>.mp4` and `<output>/<name>.otio`. 1-100 characters: letters, digits, spaces, `.`, `_` and `-`, starting and ending with a letter or digit; it may not be a shot's id (the film would overwrite that shot's video). No static default: the name of the manifest's folder.
+   */
+  name?: string;
+  /**
    * Folder for the rendered videos (`<output>/<shot id>.mp4`), relative to the manifest's folder; it must stay inside that folder.
    * @default "renders"
    */
   output?: string;
+  /**
+   * Assemble the film (what `bach-render cut` does) at the end of every build that leaves every shot up to date.
+   * @default false
+   */
+  cut?: boolean;
   /**
    * Values applied to every shot that does not set them itself; a shot's own value wins.
    * @default {}

@@ -1,4 +1,5 @@
 import { BUILT_IN_DEFAULTS, defaultDuration } from './defaults.js';
+import { defaultFilmName } from './film-name.js';
 import { classifyReference, normalizeLocalPath } from './file-refs.js';
 import type { DefaultsInput, ManifestInput, ShotInput, SubjectInput } from './input-types.generated.js';
 import type { Locate } from './source-span.js';
@@ -24,7 +25,9 @@ export function resolveManifest(input: ManifestInput, options: ResolveOptions): 
     file: options.file,
     root: options.root,
     version: 1,
+    name: input.name ?? defaultFilmName(options.root, input.shots.map((shot) => shot.id)),
     output: input.output === undefined ? BUILT_IN_DEFAULTS.output : normalizeLocalPath(input.output),
+    cut: input.cut ?? BUILT_IN_DEFAULTS.cut,
     shots: input.shots.map((shot, index) => resolveShot(shot, index, defaults, subjects, options.locate)),
   };
 }

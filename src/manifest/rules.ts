@@ -34,6 +34,7 @@ export const RULES: readonly Rule[] = [
   checkEffectiveDurations,
   checkReferences,
   checkOutput,
+  checkFilmName,
 ];
 
 export function checkRules(context: Omit<RuleContext, 'report'>): Array<ManifestProblem & { severity: 'error' | 'warning' }> {
@@ -185,6 +186,22 @@ function checkOutput({ manifest, outputFacts, report }: RuleContext): void {
   } else if (ref.kind === 'file' && outputFacts.exists && !outputFacts.isDirectory) {
     report({ code: 'output-not-a-folder', path: ['output'], at: 'value', message: `output: "${output}" exists and is not a folder` });
   }
+}
+
+// The film is written to `<output>/<name>.mp4`, beside the shots' `<output>/<id>.mp4`: a name equal
+// to an id (case-insensitively, for case-insensitive file systems) would overwrite that shot's video.
+function checkFilmName({ manifest, report }: RuleContext): void {
+  const name = asString(asRecord(manifest)?.name);
+  if (name === undefined) return;
+  const index = looseShots(manifest).findIndex((shot) => asString(shot.id)?.toLowerCase() === name.toLowerCase());
+  if (index < 0) return;
+  report({
+    code: 'conflict',
+    path: ['name'],
+    at: 'value',
+    message: `name: "${name}" is also the id of shots[${index}]; the film <output>/${name}.mp4 would overwrite that shot's video`,
+    hint: 'Choose another name for the film, e.g. `name: ' + name + '-film`.',
+  });
 }
 
 function formatMB(bytes: number): string {

@@ -34,8 +34,12 @@ export interface Manifest {
   /** Absolute path of the folder holding it; every relative path resolves against it. */
   root: string;
   version: 1;
+  /** The film's name (`<output>/<name>.mp4`): `name:`, else derived from the folder's name (film-name.ts). */
+  name: string;
   /** Output folder relative to root, POSIX, normalised (default `renders`). */
   output: string;
+  /** `cut: true`: every build that leaves every shot up to date also assembles the film. */
+  cut: boolean;
   /** In storyboard order. */
   shots: Shot[];
 }

@@ -41,7 +41,9 @@ export function makeManifest(shots: Shot[], overrides: Partial<Manifest> = {}): 
     file: '/project/bach.yaml',
     root: '/project',
     version: 1,
+    name: 'project',
     output: 'renders',
+    cut: false,
     shots: shots.map((shot, index) => ({ ...shot, index })),
     ...overrides,
   };

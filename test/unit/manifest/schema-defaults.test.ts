@@ -12,6 +12,7 @@ const schema = JSON.parse(readFileSync(new URL('../../../schemas/bach.schema.jso
 const defs = schema.$defs as Record<string, Node>;
 
 const NO_CONSTANT_DEFAULT = new Set([
+  'name', // the manifest folder's name
   'defaults.duration', // depends on the shot's mode
   'subject.name', // the subject's key
   'textToVideoShot.prompt', 'multiImageToVideoShot.prompt', // required, or prompt_file instead

@@ -71,7 +71,49 @@ describe('createPlanJson', () => {
       output: 'renders/hero-wakes.mp4',
       reasons: [{ kind: 'new', text: 'new shot' }],
       taskId: null,
+      mode: 'image-to-video',
+      model: 'bach-1.0-preview',
+      prompt: 'prompt of hero-wakes',
+      promptFile: null,
+      negativePrompt: null,
+      audioPrompt: null,
+      generateAudio: false,
+      images: [{ kind: 'file', path: 'frames/hero.png' }],
+      subject: null,
+      resolution: '1080p',
+      aspectRatio: '16:9',
+      width: 1920,
+      height: 1080,
+      duration: 4,
+      fps: 24,
     });
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+  });
+
+  it('describes subjects, URLs and prompt files (their text only when the caller read it)', () => {
+    const shot = makeShot({
+      id: 'castle',
+      mode: 'multi-image-to-video',
+      images: [file('frames/castle.png'), { kind: 'url', url: 'https://example.com/sky.jpg' }],
+      subject: { key: 'hero', name: 'Hero', type: 'character', description: 'In armor', images: [file('refs/a.png')] },
+      prompt: { kind: 'file', path: 'prompts/castle.md' },
+      negativePrompt: 'blurry',
+      aspectRatio: '9:16',
+      resolution: '720p',
+      seed: 9,
+    });
+    const plan = createPlan(planInputs(makeManifest([shot]), digestsOf({ 'frames/castle.png': 'C', 'refs/a.png': 'A', 'prompts/castle.md': 'P' })));
+    const without = createPlanJson(plan, 'bach.yaml').shots[0]!;
+    expect(without).toMatchObject({
+      prompt: null,
+      promptFile: 'prompts/castle.md',
+      negativePrompt: 'blurry',
+      images: [{ kind: 'file', path: 'frames/castle.png' }, { kind: 'url', url: 'https://example.com/sky.jpg' }],
+      subject: { key: 'hero', name: 'Hero', type: 'character', description: 'In armor', images: [{ kind: 'file', path: 'refs/a.png' }] },
+      width: 720,
+      height: 1280,
+    });
+    const withText = createPlanJson(plan, 'bach.yaml', { promptTexts: new Map([['prompts/castle.md', 'The hero walks']]) }).shots[0]!;
+    expect(withText.prompt).toBe('The hero walks');
   });
 });
