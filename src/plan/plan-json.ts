@@ -1,3 +1,4 @@
+import type { RequestValue } from '../api/requests.js';
 import type { Plan } from './types.js';
 
 // The machine-readable plan (`bach-render plan --json`), documented in README "Plan JSON". Stable:
@@ -17,7 +18,8 @@ export interface PlanJson {
     seed: number;
     seconds: number;
     output: string;
-    reasons: { kind: string; field?: string; path?: string; text: string }[];
+    /** `from`/`to` (added in 0.2, planVersion still 1): on field, file and mode reasons, the values before and after. */
+    reasons: { kind: string; field?: string; path?: string; text: string; from?: RequestValue | null; to?: RequestValue | null }[];
     taskId: string | null;
   }[];
   removed: { id: string; fingerprint: string; output: string }[];
@@ -39,7 +41,13 @@ export function createPlanJson(plan: Plan, manifestName: string): PlanJson {
       seed: s.seed,
       seconds: s.seconds,
       output: s.outputPath,
-      reasons: s.reasons.map((r) => ({ kind: r.kind, ...(r.field ? { field: r.field } : {}), ...(r.path ? { path: r.path } : {}), text: r.text })),
+      reasons: s.reasons.map((r) => ({
+        kind: r.kind,
+        ...(r.field ? { field: r.field } : {}),
+        ...(r.path ? { path: r.path } : {}),
+        text: r.text,
+        ...('from' in r ? { from: r.from ?? null, to: r.to ?? null } : {}),
+      })),
       taskId: s.inFlightTaskId ?? null,
     })),
     removed: plan.removed.map((r) => ({ id: r.id, fingerprint: r.previous.fingerprint, output: r.previous.output.path })),

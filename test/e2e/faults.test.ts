@@ -94,7 +94,7 @@ describe('fault tolerance', () => {
     expect(emulator.stats().submissions.total).toBe(2);
 
     const plan = await runCli(['plan'], { cwd: root, env: envFor(emulator) });
-    expect(plan.stdout).toMatch(/\+ shot-000\s+new shot, the paid result of task .+ expired before download\s+6 s/);
+    expect(plan.stdout).toMatch(/\+ shot-000\s+new shot, the paid result of task .+ expired before download\s+seed \d+\s+6 s/);
 
     const refused = await runCli(['--reporter', 'json'], { cwd: root, env: envFor(emulator) });
     expect(refused.code).toBe(1);
