@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 // error naming the flag, never silently ignored (a typo in --max-seconds must not spend money).
 
 export interface BuildFlags {
+  /** The manifest, as found by state/up-to-date.ts resolveManifestPath (see ParsedBuildFlags). */
   path: string;
   concurrency: number;
   only: string[] | undefined;
@@ -23,6 +24,9 @@ export interface BuildFlags {
   debounceMs: number;
 }
 
+/** Before the manifest is found: `path` is the PATH argument, undefined when none was given. */
+export type ParsedBuildFlags = Omit<BuildFlags, 'path'> & { path: string | undefined };
+
 const OPTIONS = {
   concurrency: { type: 'string' },
   only: { type: 'string', multiple: true },
@@ -40,7 +44,7 @@ const OPTIONS = {
   debounce: { type: 'string' },
 } as const;
 
-export function parseBuildFlags(args: string[], command: 'build' | 'watch'): BuildFlags {
+export function parseBuildFlags(args: string[], command: 'build' | 'watch'): ParsedBuildFlags {
   let parsed;
   try {
     parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
@@ -57,7 +61,7 @@ export function parseBuildFlags(args: string[], command: 'build' | 'watch'): Bui
   }
   const pollSeconds = values['poll-interval'] === undefined ? undefined : parseNumber('--poll-interval', values['poll-interval'], { min: 0.001 });
   return {
-    path: positionals[0] ?? '.',
+    path: positionals[0],
     concurrency: parseNumber('--concurrency', values.concurrency ?? '4', { integer: true, min: 1, max: 256 }),
     only: values.only,
     force: values.force,

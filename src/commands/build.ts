@@ -2,7 +2,7 @@ import type { CliContext } from '../cli/context.js';
 import { parseBuildFlags, type BuildFlags } from '../build/flags.js';
 import { formatNoChanges } from '../plan/format-plan.js';
 import { createPalette, shouldUseColor } from '../report/colors.js';
-import { checkUpToDate, locateManifestFile } from '../state/up-to-date.js';
+import { checkUpToDate, resolveManifestPath } from '../state/up-to-date.js';
 import { snapshotVersion } from '../version.js';
 
 // `bach-render [build] [PATH]`. A build with nothing to do answers from the up-to-date snapshot
@@ -10,16 +10,17 @@ import { snapshotVersion } from '../version.js';
 // people run most. Everything else is the full build (build/run-build.ts).
 
 export async function run(args: string[], context: CliContext): Promise<number> {
-  const flags = parseBuildFlags(args, 'build');
-  if (flags.watch) return (await import('./watch.js')).run(args, context);
-  const manifestFile = locateManifestFile(context.cwd, flags.path);
+  const parsed = parseBuildFlags(args, 'build');
+  if (parsed.watch) return (await import('./watch.js')).run(args, context);
+  const { path, file: manifestFile } = resolveManifestPath(context.cwd, parsed.path);
+  const flags: BuildFlags = { ...parsed, path };
   // A missing key is reported before anything else happens (a dry run needs none).
   if (manifestFile && !flags.dryRun) await checkCredentials(flags, context, manifestFile);
   if (manifestFile && canAnswerFromSnapshot(flags)) {
     const ids = checkUpToDate(manifestFile, snapshotVersion());
     if (ids) {
       const palette = createPalette(shouldUseColor(context.stdout.isTTY, context.env));
-      context.stdout.write(`${palette.bold(flags.path === '.' ? 'bach.yaml' : flags.path)}\n${formatNoChanges(ids, palette)}`);
+      context.stdout.write(`${palette.bold(flags.path)}\n${formatNoChanges(ids, palette)}`);
       return 0;
     }
   }
