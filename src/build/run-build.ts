@@ -1,7 +1,7 @@
 import type { CliContext } from '../cli/context.js';
 import { buildOnce } from './build-once.js';
 import type { BuildFlags } from './flags.js';
-import { reportDiagnostics } from './report-load-failure.js';
+import { findTrackedEnv, reportDiagnostics } from './report-load-failure.js';
 import { loadManifest } from '../manifest/load.js';
 import { createReporter } from '../report/create-reporter.js';
 import { withSession } from './with-session.js';
@@ -19,6 +19,7 @@ export async function runBuild(flags: BuildFlags, context: CliContext, manifestF
   if (!loaded.ok) return 1;
   const { manifest } = loaded;
   const reporter = await createReporter(flags.reporter, context);
+  for (const tracked of await findTrackedEnv(manifest.root, loaded.source.file, context)) reporter.message('warn', `${tracked.message}. ${tracked.hint}`);
   return withSession({ flags, context, root: manifest.root, reporter, command: 'build' }, async (session) => {
     const outcome = await buildOnce({
       manifest,

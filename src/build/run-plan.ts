@@ -15,7 +15,7 @@ import { statePaths } from '../state/paths.js';
 import { stampOf } from '../state/up-to-date.js';
 import { UploadRecords } from '../state/upload-records.js';
 import { noteUpToDate } from './build-once.js';
-import { reportDiagnostics } from './report-load-failure.js';
+import { reportDiagnostics, reportTrackedEnv } from './report-load-failure.js';
 
 // The full `bach-render plan` (commands/plan.ts answers a no-op from the up-to-date snapshot first).
 
@@ -32,8 +32,13 @@ export async function runPlan(options: RunPlanOptions, context: CliContext): Pro
   const manifestStamp = manifestFile ? stampOf(manifestFile) : null;
   const loaded = await loadManifest(path, { cwd: context.cwd, cache: true });
   reportDiagnostics(loaded, context, values.json ?? false);
-  if (!loaded.ok) return 1;
+  const annotations = values.reporter === 'github' ? await import('../report/write-annotations.js') : undefined;
+  if (!loaded.ok) {
+    annotations?.writeDiagnosticAnnotations(loaded.diagnostics, context);
+    return 1;
+  }
   const { manifest } = loaded;
+  const warnings = [...loaded.warnings, ...(await reportTrackedEnv(manifest.root, loaded.source.file, context))];
   const paths = statePaths(manifest.root);
   const only = resolveSelection(manifest, '--only', values.only);
   const force = resolveSelection(manifest, '--force', values.force);
@@ -62,5 +67,6 @@ export async function runPlan(options: RunPlanOptions, context: CliContext): Pro
   } else {
     context.stdout.write(formatPlan(plan, palette));
   }
+  annotations?.writePlanAnnotations(plan, loaded.source.file, warnings, context);
   return detailed && plan.changes ? 2 : 0;
 }

@@ -4,7 +4,7 @@ import { cleanParseError } from '../build/flags.js';
 import { UsageError } from '../errors.js';
 import { formatNoChanges } from '../plan/format-plan.js';
 import { createPalette, shouldUseColor } from '../report/colors.js';
-import { checkUpToDate, locateManifestFile } from '../state/up-to-date.js';
+import { checkUpToDate, resolveManifestPath } from '../state/up-to-date.js';
 import { snapshotVersion } from '../version.js';
 
 // `bach-render plan [PATH]`: what a build would do and why — and nothing else. It writes no file
@@ -15,10 +15,9 @@ import { snapshotVersion } from '../version.js';
 export async function run(args: string[], context: CliContext): Promise<number> {
   const { values, positionals } = parse(args);
   const detailed = values['detailed-exitcode'] ?? false;
-  const path = positionals[0] ?? '.';
-  const manifestFile = locateManifestFile(context.cwd, path);
+  const { path, file: manifestFile } = resolveManifestPath(context.cwd, positionals[0]);
   const palette = createPalette(shouldUseColor(context.stdout.isTTY, context.env));
-  if (manifestFile && !values.json && !values.only && !values.force) {
+  if (manifestFile && !values.json && values.reporter !== 'github' && !values.only && !values.force) {
     const ids = checkUpToDate(manifestFile, snapshotVersion());
     if (ids) {
       context.stdout.write(formatNoChanges(ids, palette));
@@ -42,9 +41,16 @@ function parse(args: string[]) {
         only: { type: 'string', multiple: true },
         force: { type: 'string', multiple: true },
         'base-url': { type: 'string' },
+        reporter: { type: 'string' },
       },
     });
     if (parsed.positionals.length > 1) throw new UsageError(`plan: unexpected argument "${parsed.positionals[1]}"`);
+    // `--reporter json` is `--json`; `github` adds annotations (report/github-annotations.ts) to the text.
+    const reporter = parsed.values.reporter;
+    if (reporter !== undefined && !['auto', 'plain', 'json', 'github'].includes(reporter)) {
+      throw new UsageError(`plan: --reporter must be auto, plain, json or github, got "${reporter}"`);
+    }
+    if (reporter === 'json') parsed.values.json = true;
     return parsed;
   } catch (error) {
     if (error instanceof UsageError) throw error;
