@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { setMaxListeners } from 'node:events';
-import { COMMANDS, globalHelp } from './cli/commands.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { COMMANDS, globalHelp, listCommands } from './cli/commands.js';
 import type { CliContext } from './cli/context.js';
 import { BachError, ExitError } from './errors.js';
 import { readVersion } from './version.js';
@@ -22,9 +24,12 @@ async function main(argv: string[]): Promise<number> {
     context.stdout.write(topic && COMMANDS[topic] ? `${COMMANDS[topic].help}\n` : globalHelp(readVersion()));
     return 0;
   }
-  // `bach-render examples --emulator` means build; a bare word that is neither a command nor a path
-  // the user could mean is most likely a mistyped command, which the build reports as a missing path.
+  // `bach-render examples --emulator` means build; a bare word that is neither a command nor an
+  // existing path is checked for a mistyped command (cli/suggest-command.ts), else read as a path.
   const isCommand = first !== undefined && Object.hasOwn(COMMANDS, first);
+  if (first !== undefined && !isCommand && !first.startsWith('-') && !existsSync(resolve(context.cwd, first))) {
+    (await import('./cli/suggest-command.js')).rejectMistypedCommand(first, listCommands());
+  }
   const name = isCommand ? first : 'build';
   const args = isCommand ? rest : argv;
   const spec = COMMANDS[name]!;
