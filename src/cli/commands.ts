@@ -7,6 +7,8 @@ export interface CommandSpec {
   summary: string;
   help: string;
   load: () => Promise<{ run: CommandRun }>;
+  /** Plumbing for shell completion: not listed in help, not suggested for typos. */
+  hidden?: boolean;
 }
 
 const BUILD_OPTIONS = `
@@ -31,7 +33,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'Render every shot that changed (the default command)',
     help: `Usage: bach-render [build] [PATH] [options]
 
-Loads PATH (a bach.yaml, or a folder holding one; default ./bach.yaml), plans against bach.lock,
+Loads PATH (a bach.yaml, or a folder holding one; default: the nearest bach.yaml, in this folder or
+a parent up to the repository's root), plans against bach.lock,
 uploads the local images it needs, renders what changed and writes <output>/<id>.mp4.
 
 Options:${BUILD_OPTIONS}
@@ -50,19 +53,31 @@ Exit codes: 0 success, 1 error or failed shots, 130 interrupted.`,
 Prints the plan: + create, ~ update (with reasons), = unchanged, < restore from cache,
 ! render again (costs credits), - removed. Writes nothing but caches.
 
+Without PATH, the nearest bach.yaml: in this folder or a parent (up to the repository's root).
+
 Options:
   --json               Print the plan as JSON (stable format, planVersion 1).
+  --reporter KIND      auto | plain | json | github: github adds GitHub Actions annotations (a
+                       notice per change at its shot's line, warnings for unchanged shots that pay
+                       again) after the plan. json is --json. Default auto.
   --detailed-exitcode  Exit 0 when there are no changes, 2 when changes are pending, 1 on error.
-  --only ID[,ID...]    Plan only these shots.
-  --force ID[,ID...]   Plan these shots as rendered again.`,
+  --only ID[,ID...]    Plan only these shots (repeatable).
+  --force ID[,ID...]   Plan these shots as rendered again (repeatable).
+  --base-url URL       The API whose uploaded images count as uploaded (env BACH_BASE_URL).`,
     load: () => import('../commands/plan.js'),
   },
   validate: {
     summary: 'Check a manifest and report every problem',
-    help: `Usage: bach-render validate [PATH]
+    help: `Usage: bach-render validate [PATH] [options]
 
-Loads PATH (a bach.yaml, or a folder holding one; default ./bach.yaml) and reports every problem as
-file:line:col. Exit 0 when valid, 1 otherwise. Makes no network request and writes nothing.`,
+Loads PATH (a bach.yaml, or a folder holding one; default: the nearest bach.yaml, in this folder or
+a parent) and reports every problem as file:line:col. Exit 0 when valid, 1 otherwise. Makes no
+network request and writes nothing. Also warns when git tracks the .env beside the manifest.
+
+Options:
+  --json               Print the result as JSON (stable format, validateVersion 1).
+  --reporter KIND      auto | plain | json | github: github adds GitHub Actions annotations
+                       (::error file=…,line=…,col=…::message) after the text. Default auto.`,
     load: () => import('../commands/validate.js'),
   },
   watch: {
@@ -141,10 +156,47 @@ Options:
   --fault-cdn                 Apply 5xx, drop and latency to CDN downloads too.`,
     load: () => import('../commands/emulator.js'),
   },
+  init: {
+    summary: 'Start a project: a starter bach.yaml, .env.example and .gitignore entries',
+    help: `Usage: bach-render init [PATH]
+
+Writes a commented starter bach.yaml (one text-to-video shot; it renders with --emulator as it is),
+a .env.example naming the keys, and .gitignore entries for renders/, .bach/ and .env (added to an
+existing .gitignore, never twice) in PATH (default: this folder; created if missing). Overwrites
+nothing: an existing bach.yaml or .env.example stops it before anything is written.`,
+    load: () => import('../commands/init.js'),
+  },
+  completion: {
+    summary: 'Print a shell completion script (bash, zsh or fish)',
+    help: `Usage: bach-render completion SHELL
+
+Prints a completion script for SHELL (bash, zsh or fish): commands, each command's options, and
+shot ids after --only and --force (read from the nearest bach.yaml as you type).
+
+  bash   source <(bach-render completion bash)     # in ~/.bashrc
+  zsh    source <(bach-render completion zsh)      # in ~/.zshrc, after compinit
+  fish   bach-render completion fish > ~/.config/fish/completions/bach-render.fish`,
+    load: () => import('./completion.js'),
+  },
+  '__complete-ids': {
+    summary: 'The shot ids of the nearest manifest, one per line (for shell completion)',
+    help: `Usage: bach-render __complete-ids [PATH]
+
+Prints the shot ids of PATH (default: the nearest bach.yaml), one per line; prints nothing when
+there is no readable manifest. Used by the completion scripts.`,
+    load: () => import('../commands/complete-ids.js'),
+    hidden: true,
+  },
 };
 
+/** The commands a person may type, in help order. */
+export function listCommands(): string[] {
+  return Object.keys(COMMANDS).filter((name) => !COMMANDS[name]!.hidden);
+}
+
 export function globalHelp(version: string): string {
-  const rows = Object.entries(COMMANDS)
+  const rows = listCommands()
+    .map((name) => [name, COMMANDS[name]!] as const)
     .map(([name, spec]) => `  ${name.padEnd(10)} ${spec.summary}`)
     .join('\n');
   return `bach-render ${version} — a build tool for AI video

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { BachError, ExitError } from '../errors.js';
 import type { CliContext } from '../util/cli-context.js';
 import { readVersion } from '../version.js';
-import { COMMANDS, globalHelp } from './commands.js';
+import { COMMANDS, globalHelp, listCommands } from './commands.js';
 
 // argv → the command it names → an exit code. A user error (BachError) is printed without a stack;
 // anything else is a bug and keeps its stack. Everything the process provides comes in through the
@@ -26,9 +28,12 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
     context.stdout.write(topic && COMMANDS[topic] ? `${COMMANDS[topic].help}\n` : globalHelp(readVersion()));
     return 0;
   }
-  // `bach-render examples --emulator` means build; a bare word that is neither a command nor a path
-  // the user could mean is most likely a mistyped command, which the build reports as a missing path.
+  // `bach-render examples --emulator` means build; a bare word that is neither a command nor an
+  // existing path is checked for a mistyped command (cli/suggest-command.ts), else read as a path.
   const isCommand = first !== undefined && Object.hasOwn(COMMANDS, first);
+  if (first !== undefined && !isCommand && !first.startsWith('-') && !existsSync(resolve(context.cwd, first))) {
+    (await import('./suggest-command.js')).rejectMistypedCommand(first, listCommands());
+  }
   const name = isCommand ? first : 'build';
   const args = isCommand ? rest : argv;
   const spec = COMMANDS[name]!;

@@ -6,6 +6,9 @@ import { parseNumber } from '../util/parse-number.js';
 // Flags shared by `build` and `watch`, parsed strictly: an unknown flag or a bad value is a usage
 // error naming the flag, never silently ignored (a typo in --max-seconds must not spend money).
 
+/** Before the manifest is found: `path` is the PATH argument, undefined when none was given. */
+export type ParsedBuildFlags = Omit<BuildFlags, 'path'> & { path: string | undefined };
+
 const OPTIONS = {
   concurrency: { type: 'string' },
   only: { type: 'string', multiple: true },
@@ -23,7 +26,7 @@ const OPTIONS = {
   debounce: { type: 'string' },
 } as const;
 
-export function parseBuildFlags(args: string[], command: 'build' | 'watch'): BuildFlags {
+export function parseBuildFlags(args: string[], command: 'build' | 'watch'): ParsedBuildFlags {
   let parsed;
   try {
     parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
@@ -40,7 +43,7 @@ export function parseBuildFlags(args: string[], command: 'build' | 'watch'): Bui
   }
   const pollSeconds = values['poll-interval'] === undefined ? undefined : parseNumber('--poll-interval', values['poll-interval'], { min: 0.001 });
   return {
-    path: positionals[0] ?? '.',
+    path: positionals[0],
     concurrency: parseNumber('--concurrency', values.concurrency ?? '4', { integer: true, min: 1, max: 256 }),
     only: values.only ?? [],
     force: values.force ?? [],

@@ -1,20 +1,23 @@
 import { answerFromSnapshot } from '../project/no-op.js';
+import type { BuildFlags } from '../project/build-settings.js';
 import { formatNoChanges } from '../plan/format-plan.js';
-import { locateManifestFile } from '../state/up-to-date.js';
+import { resolveManifestPath } from '../state/up-to-date.js';
 import type { CliContext } from '../util/cli-context.js';
 import { createPalette, shouldUseColor } from '../util/palette.js';
 import { parseBuildFlags } from './build-flags.js';
 import { readCommandSettings, reportMissingManifest } from './command-settings.js';
 
-// `bach-render [build] [PATH]`. The settings are decided first (a missing key is reported before
-// anything else happens; a dry run needs none). A build with nothing to do answers from the
-// up-to-date snapshot (project/no-op.ts) before the rest of bach-render is even loaded — the no-op
-// build is the one people run most. Everything else is the full build (run-build.ts).
+// `bach-render [build] [PATH]`. The manifest is PATH, or the nearest bach.yaml from here up (like
+// git). The settings are decided first (a missing key is reported before anything else happens; a
+// dry run needs none). A build with nothing to do answers from the up-to-date snapshot
+// (project/no-op.ts) before the rest of bach-render is even loaded — the no-op build is the one
+// people run most. Everything else is the full build (run-build.ts).
 
 export async function run(args: string[], context: CliContext): Promise<number> {
-  const flags = parseBuildFlags(args, 'build');
-  if (flags.watch) return (await import('./watch.js')).run(args, context);
-  const manifestFile = locateManifestFile(context.cwd, flags.path);
+  const parsed = parseBuildFlags(args, 'build');
+  if (parsed.watch) return (await import('./watch.js')).run(args, context);
+  const { path, file: manifestFile } = resolveManifestPath(context.cwd, parsed.path);
+  const flags: BuildFlags = { ...parsed, path };
   if (!manifestFile) return reportMissingManifest(flags.path, context, flags.reporter === 'json');
   const settings = await readCommandSettings(flags, context, manifestFile);
   // The dry run's and JSON's answers have a form of their own: the full path prints them.
@@ -22,7 +25,7 @@ export async function run(args: string[], context: CliContext): Promise<number> 
     const ids = answerFromSnapshot(manifestFile, settings);
     if (ids) {
       const palette = createPalette(shouldUseColor(context.stdout.isTTY, context.env));
-      context.stdout.write(`${palette.bold(flags.path === '.' ? 'bach.yaml' : flags.path)}\n${formatNoChanges(ids, palette)}`);
+      context.stdout.write(`${palette.bold(flags.path)}\n${formatNoChanges(ids, palette)}`);
       return 0;
     }
   }

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { formatNoChanges } from '../plan/format-plan.js';
 import type { BuildFlags } from '../project/build-settings.js';
 import { answerFromSnapshot } from '../project/no-op.js';
-import { locateManifestFile } from '../state/up-to-date.js';
+import { resolveManifestPath } from '../state/up-to-date.js';
 import type { CliContext } from '../util/cli-context.js';
 import { createPalette, shouldUseColor } from '../util/palette.js';
 import { cleanParseError } from './build-flags.js';
@@ -18,12 +18,13 @@ import { readCommandSettings, reportMissingManifest } from './command-settings.j
 export async function run(args: string[], context: CliContext): Promise<number> {
   const { values, positionals } = parse(args);
   const json = values.json ?? false;
-  const path = positionals[0] ?? '.';
-  const manifestFile = locateManifestFile(context.cwd, path);
+  const github = values.reporter === 'github';
+  const { path, file: manifestFile } = resolveManifestPath(context.cwd, positionals[0]);
   if (!manifestFile) return reportMissingManifest(path, context, json);
   const settings = await readCommandSettings(planFlags(path, values), context, manifestFile);
   const palette = createPalette(shouldUseColor(context.stdout.isTTY, context.env));
-  if (!json) {
+  // JSON and annotations have forms of their own: the full path prints them.
+  if (!json && !github) {
     const ids = answerFromSnapshot(manifestFile, settings);
     if (ids) {
       context.stdout.write(formatNoChanges(ids, palette));
@@ -31,7 +32,7 @@ export async function run(args: string[], context: CliContext): Promise<number> 
     }
   }
   const detailed = values['detailed-exitcode'] ?? false;
-  return (await import('./run-plan.js')).runPlan({ settings, manifestFile, json, detailed, palette }, context);
+  return (await import('./run-plan.js')).runPlan({ settings, manifestFile, json, github, detailed, palette }, context);
 }
 
 /** A plan is a dry run's plan: the settings of a build that sends nothing. */
@@ -67,9 +68,16 @@ function parse(args: string[]) {
         only: { type: 'string', multiple: true },
         force: { type: 'string', multiple: true },
         'base-url': { type: 'string' },
+        reporter: { type: 'string' },
       },
     });
     if (parsed.positionals.length > 1) throw new UsageError(`plan: unexpected argument "${parsed.positionals[1]}"`);
+    // `--reporter json` is `--json`; `github` adds annotations (report/github-annotations.ts) to the text.
+    const reporter = parsed.values.reporter;
+    if (reporter !== undefined && !['auto', 'plain', 'json', 'github'].includes(reporter)) {
+      throw new UsageError(`plan: --reporter must be auto, plain, json or github, got "${reporter}"`);
+    }
+    if (reporter === 'json') parsed.values.json = true;
     return parsed;
   } catch (error) {
     if (error instanceof UsageError) throw error;

@@ -1,7 +1,7 @@
 import { loadManifest } from '../manifest/load.js';
 import type { BuildSettings } from '../project/build-settings.js';
 import { createReporter } from '../report/create-reporter.js';
-import { reportDiagnostics } from '../report/report-diagnostics.js';
+import { findTrackedEnv, reportDiagnostics } from '../report/report-diagnostics.js';
 import { buildOnce } from '../session/build-once.js';
 import { withSession } from '../session/with-session.js';
 import { stampOf } from '../state/up-to-date.js';
@@ -19,6 +19,7 @@ export async function runBuild(settings: BuildSettings, context: CliContext, man
   if (!loaded.ok) return 1;
   const { manifest } = loaded;
   const reporter = await createReporter(settings.reporter, context);
+  for (const tracked of await findTrackedEnv(manifest.root, loaded.source.file, context)) reporter.message('warn', `${tracked.message}. ${tracked.hint}`);
   return withSession({ settings, context, root: manifest.root, reporter, command: 'build' }, async (session) => {
     const outcome = await buildOnce({
       manifest,

@@ -7,7 +7,7 @@ import { createPlanInputs } from '../project/create-plan-inputs.js';
 import { recordNoOp } from '../project/no-op.js';
 import { readProject } from '../project/read-project.js';
 import { writeProjectCaches } from '../project/write-project-caches.js';
-import { reportDiagnostics } from '../report/report-diagnostics.js';
+import { reportDiagnostics, reportTrackedEnv } from '../report/report-diagnostics.js';
 import { stampOf } from '../state/up-to-date.js';
 import type { CliContext } from '../util/cli-context.js';
 import type { Palette } from '../util/palette.js';
@@ -19,6 +19,8 @@ export interface RunPlanOptions {
   settings: BuildSettings;
   manifestFile: string;
   json: boolean;
+  /** `--reporter github`: GitHub Actions annotations after the plan (report/write-annotations.ts). */
+  github: boolean;
   detailed: boolean;
   palette: Palette;
 }
@@ -28,8 +30,13 @@ export async function runPlan(options: RunPlanOptions, context: CliContext): Pro
   const manifestStamp = stampOf(options.manifestFile);
   const loaded = await loadManifest(settings.path, { cwd: context.cwd, cache: true });
   reportDiagnostics(loaded, context, json);
-  if (!loaded.ok) return 1;
+  const annotations = options.github ? await import('../report/write-annotations.js') : undefined;
+  if (!loaded.ok) {
+    annotations?.writeDiagnosticAnnotations(loaded.diagnostics, context);
+    return 1;
+  }
   const { manifest } = loaded;
+  const warnings = [...loaded.warnings, ...(await reportTrackedEnv(manifest.root, loaded.source.file, context))];
   const project = await readProject(manifest, { label: loaded.source.file, origin: persistentOriginOf(settings.api), now: Date.now });
   for (const notice of project.notices) context.stderr.write(`warning: ${notice}\n`);
   const plan = createPlan(createPlanInputs(project, settings));
@@ -40,5 +47,6 @@ export async function runPlan(options: RunPlanOptions, context: CliContext): Pro
   } else {
     context.stdout.write(formatPlan(plan, palette));
   }
+  annotations?.writePlanAnnotations(plan, loaded.source.file, warnings, context);
   return options.detailed && plan.changes ? 2 : 0;
 }

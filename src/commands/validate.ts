@@ -1,48 +1,82 @@
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliContext } from '../util/cli-context.js';
+import { checkTrackedEnv } from '../project/tracked-env.js';
+import type { Diagnostic } from '../errors.js';
 import { UsageError } from '../errors.js';
 import { formatDiagnostics } from '../manifest/format.js';
 import { listLocalImages } from '../manifest/list-local-files.js';
-import { loadManifest, MANIFEST_FILE_NAME } from '../manifest/load.js';
+import { loadManifest } from '../manifest/load.js';
+import { createDiagnosticAnnotations, createFileNamer, formatAnnotations } from '../report/github-annotations.js';
+import { createValidateJson, type ValidateSummary } from '../report/validate-json.js';
+import { resolveManifestPath } from '../state/up-to-date.js';
 
 // `bach-render validate [PATH]`: load only. Exit 0 with a one-line summary, or 1 with every
-// problem. No network, no writes.
+// problem. No network, no writes. `--json` prints report/validate-json.ts instead of text;
+// `--reporter github` adds GitHub Actions annotations (report/github-annotations.ts) after the text.
+// A .env tracked by git is a warning here too (project/tracked-env.ts).
+
+type ValidateReporter = 'text' | 'json' | 'github';
 
 export async function run(args: string[], context: CliContext): Promise<number> {
-  const path = parseValidateArgs(args);
+  const options = parseValidateArgs(args);
+  const path = resolveManifestPath(context.cwd, options.path).path;
   const result = await loadManifest(path, { cwd: context.cwd });
+  const file = result.source?.file ?? path;
+  const tracked = result.source ? await checkTrackedEnv(dirname(result.source.absFile), join(dirname(file), '.env'), context.env) : undefined;
+  const diagnostics: Diagnostic[] = [...(result.ok ? result.warnings : result.diagnostics), ...(tracked ? [tracked] : [])];
+  const summary: ValidateSummary | null = result.ok
+    ? { shots: result.manifest.shots.length, localImages: listLocalImages(result.manifest).length, seconds: result.manifest.shots.reduce((sum, shot) => sum + shot.duration, 0) }
+    : null;
+  if (options.reporter === 'json') {
+    context.stdout.write(`${JSON.stringify(createValidateJson(file, diagnostics, summary), null, 2)}\n`);
+    return result.ok ? 0 : 1;
+  }
   const sources = new Map(result.source ? [[result.source.file, result.source.text]] : []);
   const color = context.stderr.isTTY && !context.env.NO_COLOR;
-  const file = result.source?.file ?? path;
+  if (diagnostics.length > 0) context.stderr.write(formatDiagnostics(diagnostics, sources, { color }));
   if (!result.ok) {
-    context.stderr.write(formatDiagnostics(result.diagnostics, sources, { color }));
-    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
     context.stderr.write(`\n${file}: ${errors} ${errors === 1 ? 'error' : 'errors'}\n`);
-    return 1;
+  } else {
+    context.stdout.write(
+      `${file}: valid — ${plural(summary!.shots, 'shot')}, ${plural(summary!.localImages, 'local image')}, ${plural(summary!.seconds, 'second')} of video\n`,
+    );
   }
-  if (result.warnings.length > 0) context.stderr.write(formatDiagnostics(result.warnings, sources, { color }));
-  const { shots } = result.manifest;
-  const seconds = shots.reduce((sum, shot) => sum + shot.duration, 0);
-  const images = listLocalImages(result.manifest).length;
-  context.stdout.write(
-    `${file}: valid — ${plural(shots.length, 'shot')}, ${plural(images, 'local image')}, ${plural(seconds, 'second')} of video\n`,
-  );
-  return 0;
+  if (options.reporter === 'github') {
+    context.stdout.write(formatAnnotations(createDiagnosticAnnotations(diagnostics, createFileNamer(context.cwd, context.env))));
+  }
+  return result.ok ? 0 : 1;
 }
 
-function parseValidateArgs(args: string[]): string {
-  let positionals: string[];
+function parseValidateArgs(args: string[]): { path: string | undefined; reporter: ValidateReporter } {
+  let parsed;
   try {
-    ({ positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true }));
+    parsed = parseArgs({
+      args,
+      options: { json: { type: 'boolean' }, reporter: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError(`validate: ${(error as Error).message.split('\n')[0]}`, {
-      hint: 'Usage: bach-render validate [PATH]   (run `bach-render validate --help`)',
+      hint: 'Usage: bach-render validate [PATH] [--json | --reporter github]   (run `bach-render validate --help`)',
     });
   }
+  const { positionals, values } = parsed;
   if (positionals.length > 1) {
     throw new UsageError(`validate: expected at most one PATH, got ${positionals.length}: ${positionals.join(' ')}`);
   }
-  return positionals[0] ?? MANIFEST_FILE_NAME;
+  return { path: positionals[0], reporter: parseReporter(values.json ?? false, values.reporter) };
+}
+
+/** `--json` is `--reporter json`; `auto` and `plain` are the text. */
+function parseReporter(json: boolean, flag: string | undefined): ValidateReporter {
+  if (json && flag !== undefined && flag !== 'json') throw new UsageError(`validate: --json and --reporter ${flag} cannot be combined`);
+  if (json) return 'json';
+  if (flag === undefined || flag === 'auto' || flag === 'plain') return 'text';
+  if (flag === 'json' || flag === 'github') return flag;
+  throw new UsageError(`validate: --reporter must be auto, plain, json or github, got "${flag}"`);
 }
 
 function plural(count: number, noun: string): string {

@@ -8,6 +8,7 @@ import { createReporter } from '../report/create-reporter.js';
 import { withSession } from '../session/with-session.js';
 import { systemClock } from '../util/clock.js';
 import { runWatchSession } from '../watch/watch-session.js';
+import { resolveManifestPath } from '../state/up-to-date.js';
 
 // `bach-render watch [PATH]` (also `build --watch`): `build`, in a loop, on every save. One API
 // session (client or embedded emulator) and one process lock for the whole session; a manifest that
@@ -15,7 +16,8 @@ import { runWatchSession } from '../watch/watch-session.js';
 // on Ctrl-C, the only way it ends. The loop itself is src/watch/.
 
 export async function run(args: string[], context: CliContext): Promise<number> {
-  const flags = parseBuildFlags(args, 'watch');
+  const parsed = parseBuildFlags(args, 'watch');
+  const flags = { ...parsed, path: resolveManifestPath(context.cwd, parsed.path).path };
   const initial = await loadManifest(flags.path, { cwd: context.cwd, cache: true });
   if (!initial.source) {
     reportDiagnostics(initial, context, flags.reporter === 'json');

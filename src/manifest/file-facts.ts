@@ -22,6 +22,8 @@ export interface FileFacts {
   promptText?: PromptText | undefined;
   /** The file exists but could not be read (the error code, e.g. EACCES). */
   unreadable?: string | undefined;
+  /** For a missing file: an existing root-relative path that looks like what was meant (a typo). */
+  similar?: string | undefined;
 }
 
 export interface OutputFacts {

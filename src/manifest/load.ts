@@ -103,7 +103,7 @@ async function locateManifest(path: string, cwd: string): Promise<Located> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      return fail(file, 'manifest-missing', `no manifest at ${absFile}`, 'Create a bach.yaml, or pass the path of one (or of its folder).');
+      return fail(file, 'manifest-missing', `no manifest at ${absFile}`, 'Run `bach-render init` to start one, or pass the path of a bach.yaml (or of its folder).');
     }
     if (code === 'EACCES' || code === 'EPERM') return fail(file, 'manifest-unreadable', `cannot read ${absFile} (permission denied)`);
     throw error;

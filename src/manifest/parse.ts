@@ -1,6 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../errors.js';
 import { createLocate } from './locate.js';
+import { explainYamlError } from './yaml-hints.js';
 import { MANIFEST_MAX_BYTES, manifestTooLarge } from './manifest-size.js';
 import type { Locate } from './source-span.js';
 
@@ -28,25 +29,32 @@ export function parseManifest(text: string, options: { file: string }): ParseRes
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => lineCounter.linePos(offset);
   if (doc.errors.length > 0) {
-    // One mistake often makes yaml report several errors on the same line; the first says it best.
+    // The common mistakes get plain words and the place they start (yaml-hints.ts). One mistake
+    // often makes yaml report several errors on the same line; the first says it best.
+    const all = doc.errors.map((error) => ({ error, hint: explainYamlError(error, text) }));
+    const swallowing = all.find(({ hint }) => hint?.hidesLater)?.hint?.offset ?? Infinity;
+    const explained = all.filter(({ error, hint }) => hint?.hidesLater || error.pos[0] < swallowing);
     const lines = new Set<number>();
-    const firstPerLine = doc.errors.filter((error) => {
-      const line = at(error.pos[0]).line;
+    const firstPerLine = explained.filter(({ error, hint }) => {
+      const line = at(hint?.offset ?? error.pos[0]).line;
       if (lines.has(line)) return false;
       lines.add(line);
       return true;
     });
     return {
       ok: false,
-      diagnostics: firstPerLine.map((error) => {
-        const start = at(error.pos[0]);
+      diagnostics: firstPerLine.map(({ error, hint }) => {
+        const start = at(hint?.offset ?? error.pos[0]);
+        const end = hint?.end === undefined ? undefined : at(hint.end);
         return {
           severity: 'error' as const,
           code: error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
-          message: firstLine(error.message),
+          message: hint?.message ?? firstLine(error.message),
           file,
           line: start.line,
           col: start.col,
+          ...(end && end.line === start.line ? { endLine: end.line, endCol: end.col } : {}),
+          ...(hint?.hint ? { hint: hint.hint } : {}),
         };
       }),
     };

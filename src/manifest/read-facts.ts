@@ -1,8 +1,9 @@
-import { closeSync, lstatSync, openSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { LIMITS } from '../contract/capabilities.js';
+import { suggestSimilar } from '../util/suggest-similar.js';
 import { IMAGE_HEAD_BYTES, decodePromptText, detectImageFormat, type FileFacts, type OutputFacts } from './file-facts.js';
 import type { FileUse } from './file-refs.js';
 
@@ -30,10 +31,17 @@ export async function readFileFacts(root: string, files: ReadonlyMap<string, Rea
     if (!folders.has(folder)) folders.set(folder, realpathOrUndefined(join(root, folder)));
     return folders.get(folder);
   };
+  const listings = new Map<string, Dirent[]>();
+  const list = (folder: string) => {
+    if (!listings.has(folder)) listings.set(folder, listFolder(join(root, folder)));
+    return listings.get(folder)!;
+  };
   const out = new Map<string, FileFacts>();
   let done = 0;
   for (const [path, uses] of files) {
-    out.set(path, readOneFile(root, rootReal, path, uses, realFolder));
+    const facts = readOneFile(root, rootReal, path, uses, realFolder);
+    const similar = facts.exists ? undefined : findSimilarPath(path, list);
+    out.set(path, similar === undefined ? facts : { ...facts, similar });
     if (++done % CHUNK === 0) await nextTurn();
   }
   return out;
@@ -86,6 +94,36 @@ function readOneFile(
     facts.unreadable = (error as NodeJS.ErrnoException).code ?? 'error';
   }
   return facts;
+}
+
+/**
+ * For a missing file: the existing path most like it, segment by segment (`imgs/harbour.png` →
+ * `img/harbor.png`), by util/suggest-similar.ts's ranking. Hidden entries are offered only for a
+ * name typed with a leading dot. Folders are listed once per load, and only for missing files.
+ */
+function findSimilarPath(path: string, list: (folder: string) => Dirent[]): string | undefined {
+  const segments = path.split('/');
+  const found: string[] = [];
+  for (const [index, segment] of segments.entries()) {
+    const last = index === segments.length - 1;
+    const entries = list(found.join('/') || '.').filter(
+      (entry) => (last ? !entry.isDirectory() : entry.isDirectory() || entry.isSymbolicLink()) && (!entry.name.startsWith('.') || segment.startsWith('.')),
+    );
+    const names = entries.map((entry) => entry.name);
+    const next = names.includes(segment) ? segment : suggestSimilar(segment, names, { max: 1 })[0];
+    if (next === undefined) return undefined;
+    found.push(next);
+  }
+  const similar = found.join('/');
+  return similar === path ? undefined : similar;
+}
+
+function listFolder(folder: string): Dirent[] {
+  try {
+    return readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return [];
+  }
 }
 
 function readHead(path: string): Uint8Array {

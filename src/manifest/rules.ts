@@ -142,7 +142,7 @@ function checkReferences({ references, facts, report }: RuleContext): void {
 }
 
 function judgeFile(path: string, use: 'image' | 'prompt', fact: FileFacts): { code: string; message: string; hint?: string } | undefined {
-  if (!fact.exists) return { code: 'file-missing', message: `file "${path}" does not exist` };
+  if (!fact.exists) return { code: 'file-missing', message: `file "${path}" does not exist${fact.similar ? `; did you mean "${fact.similar}"?` : ''}` };
   if (!fact.isFile) return { code: 'not-a-file', message: `"${path}" is not a regular file` };
   if (!fact.insideRoot) {
     return { code: 'outside-root', message: `"${path}" resolves (through a symbolic link) outside the manifest's folder`, hint: 'Copy the file into the project instead of linking to it.' };

@@ -53,7 +53,9 @@ function formatShotLine(plan: ShotPlan, width: number, palette: Palette): string
   else if (plan.source === 'in-flight') note = palette.cyan(` (resuming task ${plan.inFlightTaskId}, already paid for)`);
   else if (plan.kind === 'render-again' && plan.reasons.every((r) => r.kind !== 'forced')) note = palette.magenta(' (not in cache: renders again)');
   const cost = plan.seconds > 0 ? `  ${palette.bold(`${plan.seconds} s`)}` : '';
-  return `${symbol} ${plan.shot.id.padEnd(width)}  ${reasons}${note}${cost}`;
+  // The seed the render uses (a changed seed is already in the reasons): with the prompt, what makes a take.
+  const seed = plan.reasons.some((r) => r.field === 'seed') ? '' : `  ${palette.dim(`seed ${plan.seed}`)}`;
+  return `${symbol} ${plan.shot.id.padEnd(width)}  ${reasons}${note}${seed}${cost}`;
 }
 
 function colourSymbol(kind: ShotPlan['kind'], palette: Palette): string {

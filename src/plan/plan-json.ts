@@ -1,5 +1,6 @@
 import { frameSize } from '../contract/capabilities.js';
 import type { ImageRef, Shot } from '../manifest/types.js';
+import type { RequestValue } from '../contract/create-request.js';
 import type { Plan } from './types.js';
 
 // The machine-readable plan (`bach-render plan --json`), documented in README "Plan JSON". Stable:
@@ -25,7 +26,8 @@ export interface PlanJsonShot {
   seed: number;
   seconds: number;
   output: string;
-  reasons: { kind: string; field?: string; path?: string; text: string }[];
+  /** `from`/`to` (added in 0.2, planVersion still 1): on field, file and mode reasons, the values before and after. */
+  reasons: { kind: string; field?: string; path?: string; text: string; from?: RequestValue | null; to?: RequestValue | null }[];
   taskId: string | null;
   // What the shot is (added with the review page).
   mode: Shot['mode'];
@@ -72,7 +74,13 @@ export function createPlanJson(plan: Plan, manifestName: string, options: PlanJs
       seed: s.seed,
       seconds: s.seconds,
       output: s.outputPath,
-      reasons: s.reasons.map((r) => ({ kind: r.kind, ...(r.field ? { field: r.field } : {}), ...(r.path ? { path: r.path } : {}), text: r.text })),
+      reasons: s.reasons.map((r) => ({
+        kind: r.kind,
+        ...(r.field ? { field: r.field } : {}),
+        ...(r.path ? { path: r.path } : {}),
+        text: r.text,
+        ...('from' in r ? { from: r.from ?? null, to: r.to ?? null } : {}),
+      })),
       taskId: s.source === 'in-flight' ? s.inFlightTaskId : null,
       ...describeShot(s.shot, options),
     })),

@@ -1,4 +1,5 @@
 import type { ShotIdentity } from '../contract/shot-identity.js';
+import type { RequestValue } from '../contract/create-request.js';
 import type { LockEntry } from '../lock/types.js';
 import type { Shot } from '../manifest/types.js';
 
@@ -27,8 +28,14 @@ export interface Reason {
   field?: string;
   /** Local file path when the reason is about a file. */
   path?: string;
-  /** One short phrase, e.g. `prompt changed`, `duration 5 → 4`, `frames/hero.png changed`. */
+  /** One short phrase, e.g. `prompt "…waves crashing" → "…waves breaking"`, `duration 5 → 4`, `frames/hero.png changed`. */
   text: string;
+  /**
+   * For `field`, `file` and `mode` reasons: the value before and after, as the API receives it (a local file
+   * as `{ sha256 }`), whole; null when the field was (or is now) absent.
+   */
+  from?: RequestValue | null;
+  to?: RequestValue | null;
 }
 
 /** An action that does something (unchanged and skipped shots do nothing). */

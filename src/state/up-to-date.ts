@@ -17,6 +17,8 @@ import { readVersion } from '../version.js';
 // This module imports nothing heavy on purpose: it runs before the rest of bach-render is loaded.
 
 const FORMAT = 1;
+/** The manifest's name in a folder (load.ts has the same constant; importing it here would load the loader). */
+const MANIFEST_NAME = 'bach.yaml';
 const FILE = 'up-to-date.json';
 
 export type Stamp = [size: number, mtimeMs: number, ino: number];
@@ -41,9 +43,44 @@ export function snapshotVersion(): string {
 export function locateManifestFile(cwd: string, path: string): string | null {
   const absolute = resolve(cwd, path);
   try {
-    return statSync(absolute).isDirectory() ? join(absolute, 'bach.yaml') : absolute;
+    return statSync(absolute).isDirectory() ? join(absolute, MANIFEST_NAME) : absolute;
   } catch {
     return null;
+  }
+}
+
+/**
+ * The manifest a command works on, found once at its start so that every later step reads the same
+ * file. `path` is what loadManifest is given (and how messages name the manifest); `file` is its
+ * absolute path, or null when there is none (the full path then reports it).
+ *
+ * PATH given: that file, or bach.yaml in that folder — no search. No PATH: bach.yaml in the current
+ * folder or the nearest parent, like git finds `.git` (see findNearestManifest for where it stops);
+ * none found keeps `.`, so the message names ./bach.yaml.
+ */
+export function resolveManifestPath(cwd: string, given: string | undefined): { path: string; file: string | null } {
+  if (given !== undefined) return { path: given, file: locateManifestFile(cwd, given) };
+  const file = findNearestManifest(cwd);
+  if (!file) return { path: '.', file: null };
+  return { path: relative(cwd, file).split(sep).join('/') || MANIFEST_NAME, file };
+}
+
+/**
+ * bach.yaml in `start` or the nearest folder above it. The search stops at a repository root (a
+ * folder holding `.git`, checked for bach.yaml first) and never enters a folder owned by another
+ * user than `start` — a bach.yaml left in a shared folder such as /tmp by someone else must not be
+ * built (and paid for) with your keys. Only stat calls: this runs on the no-op fast path.
+ */
+export function findNearestManifest(start: string): string | null {
+  let folder = resolve(start);
+  const owner = ownerOf(folder);
+  for (;;) {
+    const candidate = join(folder, MANIFEST_NAME);
+    if (stampOf(candidate)) return candidate;
+    if (exists(join(folder, '.git'))) return null;
+    const parent = dirname(folder);
+    if (parent === folder || ownerOf(parent) !== owner) return null;
+    folder = parent;
   }
 }
 
@@ -125,6 +162,14 @@ function hasEntries(folder: string): boolean {
     return readdirSync(folder).some((name) => name.endsWith('.json'));
   } catch {
     return false;
+  }
+}
+
+function ownerOf(path: string): number | undefined {
+  try {
+    return statSync(path).uid;
+  } catch {
+    return undefined;
   }
 }
 

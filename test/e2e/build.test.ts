@@ -79,7 +79,7 @@ describe('bach-render build against the emulator', () => {
     writeFileSync(join(root, 'bach.yaml'), STORY.replace('She opens her eyes', 'She smiles'));
     const edited = await build(root, emulator);
     expect(edited.code, edited.stderr).toBe(0);
-    expect(edited.stdout).toMatch(/~ wake\s+prompt changed\s+2 s/);
+    expect(edited.stdout).toMatch(/~ wake\s+prompt "She opens her eyes" → "She smiles"\s+seed 7\s+2 s/);
     expect(emulator.stats().submissions.total).toBe(4);
     expect(emulator.stats().tasks.at(-1)!.mode).toBe('image2video');
     const editedVideo = readFileSync(join(root, 'renders/wake.mp4'));
@@ -168,7 +168,7 @@ describe('spending control', () => {
     const before = readFileSync(join(root, 'renders/opening.mp4'));
     const forced = await build(root, emulator, '--force', 'opening');
     expect(forced.code).toBe(0);
-    expect(forced.stdout).toMatch(/! opening\s+forced \(--force\)\s+6 s/);
+    expect(forced.stdout).toMatch(/! opening\s+forced \(--force\)\s+seed 42\s+6 s/);
     expect(emulator.stats().submissions.total).toBe(4);
     expect(readFileSync(join(root, 'renders/opening.mp4')).equals(before)).toBe(false);
   });

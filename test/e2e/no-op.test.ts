@@ -56,7 +56,7 @@ describe('the no-op fast path', () => {
   });
 
   const changes: [string, (root: string) => void, RegExp][] = [
-    ['an edited manifest', (root) => writeFileSync(join(root, 'bach.yaml'), STORY.replace('A sky', 'A red sky')), /~ sky\s+prompt changed/],
+    ['an edited manifest', (root) => writeFileSync(join(root, 'bach.yaml'), STORY.replace('A sky', 'A red sky')), /~ sky\s+prompt "A sky" → "A red sky"/],
     ['an image changed in place (same size)', (root) => writeFileSync(join(root, 'frames/a.png'), makePng(2)), /~ wake\s+frames\/a.png changed/],
     ['a deleted output', (root) => rmSync(join(root, 'renders/sky.mp4')), /< sky\s+renders\/sky.mp4 is missing/],
     ['an altered output', (root) => writeFileSync(join(root, 'renders/sky.mp4'), 'not a video'), /< sky\s+renders\/sky.mp4 was altered/],

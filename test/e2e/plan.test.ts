@@ -60,7 +60,7 @@ describe('bach-render plan', () => {
     const edited = await runCli(['plan', '--detailed-exitcode'], { cwd: root });
     expect(edited.code).toBe(2);
     expect(edited.stdout).toMatchInlineSnapshot(`
-      "~ hero-wakes  prompt changed  2 s
+      "~ hero-wakes  prompt "…her eyes and looks up at the sky" → "…her eyes"  seed 7  2 s
       = 2 unchanged: opening, castle
 
       Plan: 1 to render (2 s of video), 2 unchanged; 1 image to upload.

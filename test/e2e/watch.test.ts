@@ -100,7 +100,7 @@ describe('bach-render watch', () => {
     await watch.text(/run 3: 1 rendered \(2 s\) · session: 13 s generated/);
     const output = watch.stdout();
     expect(output).toContain('── run 3 · bach.yaml changed ──');
-    expect(output).toMatch(/~ wake\s+prompt changed\s+2 s/);
+    expect(output).toMatch(/~ wake\s+prompt "She opens her eyes" → "She smiles"\s+seed \d+\s+2 s/);
     expect(output).toContain('Plan: 1 to render (2 s of video), 2 unchanged');
     expect(emulator.stats().submissions.total).toBe(4);
     expect((await watch.stop()).code).toBe(130);

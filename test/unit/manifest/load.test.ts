@@ -91,6 +91,19 @@ describe('loadManifest', () => {
     expect(codes(await loadManifest('bach.yaml', { cwd: root }))).toEqual(['output-outside-root']);
   });
 
+  it('suggests the file that was probably meant for a missing one', async () => {
+    const root = await testdir({ 'bach.yaml': i2v('img/harbour.png'), 'img/harbor.png': png, 'img/castle.png': png, '.hidden/harbour.png': png });
+    const messages = (result: Awaited<ReturnType<typeof loadManifest>>) => (result.ok ? [] : result.diagnostics.map((d) => d.message));
+    expect(messages(await loadManifest('bach.yaml', { cwd: root }))).toEqual(['shots[0].image: file "img/harbour.png" does not exist; did you mean "img/harbor.png"?']);
+    await writeFile(join(root, 'bach.yaml'), i2v('imgs/harbour.png'));
+    expect(messages(await loadManifest('bach.yaml', { cwd: root }))).toEqual(['shots[0].image: file "imgs/harbour.png" does not exist; did you mean "img/harbor.png"?']);
+    await writeFile(join(root, 'bach.yaml'), i2v('img/lighthouse.png'));
+    expect(messages(await loadManifest('bach.yaml', { cwd: root }))).toEqual(['shots[0].image: file "img/lighthouse.png" does not exist']);
+    // A hidden folder is offered only for a name typed with its dot.
+    await writeFile(join(root, 'bach.yaml'), i2v('hidden/harbour.png'));
+    expect(messages(await loadManifest('bach.yaml', { cwd: root }))).toEqual(['shots[0].image: file "hidden/harbour.png" does not exist']);
+  });
+
   it('writes nothing', async () => {
     const root = await testdir({ 'bach.yaml': i2v('a.png'), 'a.png': png });
     await loadManifest('bach.yaml', { cwd: root });

@@ -43,7 +43,8 @@ describe('createPlan', () => {
     const plan = replan(edit('opening', { prompt: { kind: 'text', text: 'A storm' } }));
     const opening = shotPlan(plan, 'opening');
     expect(opening.kind).toBe('update');
-    expect(opening.reasons.map((r) => r.text)).toEqual(['prompt changed']);
+    expect(opening.reasons.map((r) => r.text)).toEqual(['prompt "prompt of opening" → "A storm"']);
+    expect(opening.reasons[0]).toMatchObject({ kind: 'field', field: 'prompt', from: 'prompt of opening', to: 'A storm' });
     expect(shotPlan(plan, 'castle').kind).toBe('unchanged');
     expect(plan.totals.secondsToGenerate).toBe(6);
   });
@@ -51,14 +52,14 @@ describe('createPlan', () => {
   it('names every changed field and file, in a stable order', () => {
     const changed = digestsOf({ 'frames/hero.png': 'H2', 'frames/castle.png': 'C', 'refs/front.png': 'F', 'prompts/wake.md': 'W' });
     const plan = replan(edit('hero-wakes', { prompt: { kind: 'text', text: 'She smiles' }, duration: 3 }), {}, changed);
-    expect(shotPlan(plan, 'hero-wakes').reasons.map((r) => r.text)).toEqual(['prompt changed', 'duration 4 → 3', 'frames/hero.png changed']);
+    expect(shotPlan(plan, 'hero-wakes').reasons.map((r) => r.text)).toEqual(['prompt "prompt of hero-wakes" → "She smiles"', 'duration 4 → 3', 'frames/hero.png changed']);
     expect(plan.uploads).toEqual([{ path: 'frames/hero.png', sha256: changed.get('frames/hero.png') }]);
   });
 
   it('names a changed subject image and subject field', () => {
     const changed = digestsOf({ 'frames/hero.png': 'H', 'frames/castle.png': 'C', 'refs/front.png': 'F2', 'prompts/wake.md': 'W' });
     const plan = replan(edit('castle', { subject: { ...subject, description: 'golden armor' } }), {}, changed);
-    expect(shotPlan(plan, 'castle').reasons.map((r) => r.text)).toEqual(['refs/front.png changed', 'subject description added']);
+    expect(shotPlan(plan, 'castle').reasons.map((r) => r.text)).toEqual(['refs/front.png changed', 'subject description added: "golden armor"']);
   });
 
   it('reports a changed image count, a changed URL and a prompt moved to a file', () => {
@@ -72,7 +73,7 @@ describe('createPlan', () => {
       ),
     );
     expect(shotPlan(plan, 'castle').reasons.map((r) => r.text)).toEqual(['images: 3 → 2']);
-    expect(shotPlan(plan, 'hero-wakes').reasons.map((r) => r.text)).toEqual(['image changed']);
+    expect(shotPlan(plan, 'hero-wakes').reasons.map((r) => r.text)).toEqual(['image now "https://example.com/hero.png"']);
     expect(shotPlan(plan, 'opening').reasons.map((r) => r.text)).toEqual(['prompt now from prompts/wake.md']);
   });
 

@@ -26,15 +26,23 @@ describe('formatPlan', () => {
     ];
     const plan = createPlan(planInputs(makeManifest(edited), digestsOf({ 'frames/hero.png': 'H2' }), state));
     expect(formatPlan(plan, plain)).toMatchInlineSnapshot(`
-      "~ opening     prompt changed  6 s
-      ~ hero-wakes  duration 4 → 3, frames/hero.png changed  3 s
-      ! finale      renders/finale.mp4 is missing (not in cache: renders again)  6 s
-      + brand-new   new shot  6 s
+      "~ opening     prompt "prompt of opening" → "new"  seed 1  6 s
+      ~ hero-wakes  duration 4 → 3, frames/hero.png changed  seed 2  3 s
+      ! finale      renders/finale.mp4 is missing (not in cache: renders again)  seed 3  6 s
+      + brand-new   new shot  seed 5  6 s
       - old         removed from the manifest (renders/old.mp4 is left in place)
 
       Plan: 4 to render (21 s of video), 1 removed; 1 image to upload.
       "
     `);
+  });
+
+  it('shows a long prompt\'s change around the words that changed, and a changed seed once', () => {
+    const long = makeShot({ id: 'opening', seed: 1, prompt: { kind: 'text', text: 'A sunset over the ocean, waves crashing against the cliffs below a castle' } });
+    const state = builtState(makeManifest([long]), digests);
+    const edited = { ...long, seed: 9, prompt: { kind: 'text' as const, text: 'A sunset over the ocean, waves breaking against the cliffs below a castle' } };
+    const plan = createPlan(planInputs(makeManifest([edited]), digests, state));
+    expect(formatPlan(plan, plain).split('\n')[0]).toBe('~ opening   prompt "…waves crashing against…" → "…waves breaking against…", seed 1 → 9  6 s');
   });
 
   it('says plainly when there is nothing to do', () => {
@@ -115,5 +123,19 @@ describe('createPlanJson', () => {
     });
     const withText = createPlanJson(plan, 'bach.yaml', { promptTexts: new Map([['prompts/castle.md', 'The hero walks']]) }).shots[0]!;
     expect(withText.prompt).toBe('The hero walks');
+  });
+
+  it('gives field and file reasons their values before and after (planVersion stays 1)', () => {
+    const state = builtState(makeManifest(story), digests);
+    const edited = [{ ...story[0]!, prompt: { kind: 'text' as const, text: 'new' } }, { ...story[1]!, duration: 3 }, story[2]!, story[3]!];
+    const plan = createPlan(planInputs(makeManifest(edited), digestsOf({ 'frames/hero.png': 'H2' }), state));
+    const json = createPlanJson(plan, 'bach.yaml');
+    expect(json.planVersion).toBe(1);
+    expect(json.shots[0]!.reasons).toEqual([{ kind: 'field', field: 'prompt', text: 'prompt "prompt of opening" → "new"', from: 'prompt of opening', to: 'new' }]);
+    expect(json.shots[1]!.reasons).toEqual([
+      { kind: 'field', field: 'duration', text: 'duration 4 → 3', from: 4, to: 3 },
+      { kind: 'file', path: 'frames/hero.png', text: 'frames/hero.png changed', from: { sha256: digests.get('frames/hero.png') }, to: { sha256: digestsOf({ 'frames/hero.png': 'H2' }).get('frames/hero.png') } },
+    ]);
+    expect(json.shots[2]!.reasons).toEqual([]);
   });
 });
