@@ -146,11 +146,11 @@ describe.skipIf(CHROMIUM.skip)(`the review page in Chromium${CHROMIUM.note}`, ()
     await page.reload();
     await waitForVideos(page);
     const edited = await planOf(root, emulator);
-    expect(edited.shots[0]!.reasons.map((reason) => reason.text)).toEqual(['prompt changed']);
+    expect(edited.shots[0]!.reasons.map((reason) => reason.text)).toEqual(['prompt "The first shot" → "The first shot, in the rain"']);
     expect(await readCards(page)).toEqual(
       edited.shots.map((shot) => ({ id: shot.id, state: STATE_OF_ACTION[shot.action], reasons: shot.action === 'update' ? shot.reasons.map((r) => r.text) : [] })),
     );
-    expect((await readCards(page))[0]).toEqual({ id: 'first', state: 'stale', reasons: ['prompt changed'] });
+    expect((await readCards(page))[0]).toEqual({ id: 'first', state: 'stale', reasons: ['prompt "The first shot" → "The first shot, in the rain"'] });
     await page.screenshot({ path: artifactPath('review-page-stale.png'), fullPage: true });
 
     // The next build: everything up to date again.

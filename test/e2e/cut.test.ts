@@ -52,7 +52,7 @@ describe('bach-render review and cut', () => {
 
     writeFileSync(join(root, 'bach.yaml'), readFileSync(join(root, 'bach.yaml'), 'utf8').replace('She opens her eyes', 'She smiles'));
     const refused = await cli(root, emulator, 'cut');
-    expect([refused.code, refused.stderr]).toEqual([1, 'cut: 1 shot is not up to date:\n  hero-wakes: stale (prompt changed)\nBuild first (`bach-render`), or cut the videos that exist with --allow-stale.\n']);
+    expect([refused.code, refused.stderr]).toEqual([1, 'cut: 1 shot is not up to date:\n  hero-wakes: stale (prompt "She opens her eyes and…" → "She smiles and…")\nBuild first (`bach-render`), or cut the videos that exist with --allow-stale.\n']);
     // The videos are the ones already in the film: nothing to cut.
     expect((await cli(root, emulator, 'cut', '--allow-stale')).stdout).toMatch(/^Film up to date/);
     rmSync(join(root, 'renders/castle.mp4'));
@@ -60,7 +60,7 @@ describe('bach-render review and cut', () => {
     expect(stale.code).toBe(0);
     expect(stale.stdout).toContain('Cut renders/examples.mp4: 2 shots, 8.00 s, 192 frames');
     expect(stale.stdout).toContain('Left out (no video yet):\n  castle: missing (renders/castle.mp4 is missing)');
-    expect(stale.stdout).toContain('Stale shots in this cut:\n  hero-wakes: stale (prompt changed)');
+    expect(stale.stdout).toContain('Stale shots in this cut:\n  hero-wakes: stale (prompt "She opens her eyes and…" → "She smiles and…")');
     expect((await cli(root, emulator, 'cut', 'one', 'two')).code).toBe(1);
   });
 

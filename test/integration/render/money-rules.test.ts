@@ -99,7 +99,7 @@ describe('a result that expired before download', () => {
 
     const refused = await world.build();
     expect(refused.plan.shots[0]).toMatchObject({ source: 'render', needsRerenderConsent: true });
-    expect(formatPlan(refused.plan, createPalette(false))).toMatch(/^\+ s0 +new shot, the paid result of task task-1 expired before download  6 s\n/);
+    expect(formatPlan(refused.plan, createPalette(false))).toMatch(/^\+ s0 +new shot, the paid result of task task-1 expired before download  seed \d+  6 s\n/);
     expect(world.api.creates).toBe(1);
     expect(refused.report.failed[0]!.message).toMatch(/^not rendered again: the paid result of task task-1 expired before download; pass --allow-rerender to pay for it again \(6 s\)$/);
     expect(world.journalStates()).toEqual(['expired']);

@@ -22,7 +22,7 @@ describe('selecting the shots of a cut', () => {
     const selection = selectCutShots(shots, false);
     expect(selection.kind).toBe('refuse');
     if (selection.kind !== 'refuse') return;
-    expect(describeNotReady([...selection.stale, ...selection.missing])).toBe('  a: stale (prompt changed)\n  c: missing (renders/c.mp4 is missing)');
+    expect(describeNotReady([...selection.stale, ...selection.missing])).toBe('  a: stale (prompt "prompt of a" → "new")\n  c: missing (renders/c.mp4 is missing)');
   });
 
   it('with --allow-stale takes every video that exists, gap-free, and names what is left out', () => {

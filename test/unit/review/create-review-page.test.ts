@@ -84,7 +84,7 @@ describe('createReviewPage', () => {
     data.run = { failed: { extra: { fingerprint, message: 'Your prompt <b>was</b> refused (1001)' } }, inFlight: { finale: { status: 'processing', taskId: 'task-77' } } };
     const html = createReviewPage(data);
     expect(cardOf(html, 'opening')).toContain('<span class="badge badge-stale">stale</span>');
-    expect(cardOf(html, 'opening')).toContain('<ul class="reasons"><li>prompt changed</li></ul>');
+    expect(cardOf(html, 'opening')).toContain('<ul class="reasons"><li>prompt &quot;prompt of opening&quot; → &quot;A storm&quot;</li></ul>');
     expect(cardOf(html, 'hero-wakes')).toContain('<span class="badge badge-up-to-date">up to date</span>');
     expect(cardOf(html, 'castle')).toContain('<span class="badge badge-missing">missing</span>');
     expect(cardOf(html, 'castle')).toContain('<li>renders/castle.mp4 is missing</li>');

@@ -18,7 +18,7 @@ describe('decideShotState', () => {
   it('is stale with the plan\'s reasons when the shot changed and an older video exists', () => {
     const edited = [{ ...story[0]!, prompt: { kind: 'text' as const, text: 'new' }, duration: 6 }, story[1]!, story[2]!];
     const plan = createTestPlanJson(edited, { built: story });
-    expect(decideShotState(plan.shots[0]!, video, noRun)).toEqual({ kind: 'stale', reasons: ['prompt changed'] });
+    expect(decideShotState(plan.shots[0]!, video, noRun)).toEqual({ kind: 'stale', reasons: ['prompt "prompt of a" → "new"'] });
   });
 
   it('is missing without a video, with the plan\'s reason (new shot, or deleted output)', () => {
