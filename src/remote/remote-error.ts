@@ -99,9 +99,12 @@ export class RemoteError extends Error {
   }
 }
 
+/** Kinds about one object: their line names it. The others are about the whole remote. */
+const OBJECT_KINDS = new Set<RemoteErrorKind>(['corrupt', 'denied', 'server', 'local']);
+
 /** `team cache REMOTE: DETAIL (object KEY); ADVICE` — one line. */
 function formatLine(init: RemoteErrorInit): string {
-  const object = init.key === undefined ? '' : ` (object ${init.key})`;
+  const object = init.key === undefined || !OBJECT_KINDS.has(init.kind) ? '' : ` (object ${init.key})`;
   const advice = init.advice === undefined ? '' : `; ${init.advice}`;
   return `team cache ${init.remote}: ${init.detail}${object}${advice}`.replace(/\s*\n\s*/g, ' ');
 }
