@@ -76,6 +76,11 @@ export interface Manifest {
   version: 1;
   /** Output folder relative to root, POSIX, normalised (default `renders`). */
   output: string;
+  /**
+   * The team cache named by `remote:`, as written (a path in it is relative to root) with where it was
+   * written; BACH_REMOTE and --remote override it (src/remote/remote-settings.ts checks and resolves it).
+   */
+  remote?: { url: string; pos: SourcePos };
   /** In storyboard order. */
   shots: Shot[];
 }
