@@ -16,7 +16,7 @@ import { inject } from 'vitest';
 // message naming the packages.
 
 export const RADOSGW_PACKAGES = 'radosgw ceph-mon ceph-osd ceph-common';
-const BINARIES = ['radosgw', 'ceph-mon', 'ceph-osd', 'ceph-authtool', 'monmaptool', 'radosgw-admin', 'ceph', 'curl'];
+const BINARIES = ['radosgw', 'ceph-mon', 'ceph-osd', 'ceph-authtool', 'monmaptool', 'radosgw-admin', 'ceph'];
 const SCRIPT = fileURLToPath(new URL('../../scripts/radosgw.sh', import.meta.url));
 
 export interface Radosgw {
@@ -44,7 +44,7 @@ let missingReported = false;
 export function radosgwAvailable(): boolean {
   const missing = BINARIES.filter((name) => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status !== 0);
   if (missing.length === 0) return true;
-  const message = `radosgw tests need ${missing.join(', ')}: apt-get install -y --no-install-recommends ${RADOSGW_PACKAGES} curl`;
+  const message = `radosgw tests need ${missing.join(', ')}: apt-get install -y --no-install-recommends ${RADOSGW_PACKAGES}`;
   if (process.env.CI) throw new Error(`${message} (CI is set, so they may not be skipped)`);
   if (!missingReported) process.stderr.write(`[skipped] ${message}\n`);
   missingReported = true;
