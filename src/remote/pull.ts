@@ -64,12 +64,12 @@ export async function pullResult(context: PullContext, pull: PullRequest, option
     const got = await backend.download(key, { path: temp, ...(size === undefined ? {} : { maxBytes: size }) }, options);
     if (got === null) return { kind: 'missing' };
     if (got.sha256 !== sha256 || (size !== undefined && got.size !== size)) {
-      const what = pull.expectedSha256 !== undefined ? 'what bach.lock records' : 'its result record';
+      const what = pull.expectedSha256 !== undefined ? 'bach.lock records' : 'its result record says';
       throw new RemoteError({
         kind: 'corrupt',
         remote: backend.display,
         key,
-        detail: `refused: the video's sha256 is ${got.sha256.slice(0, 12)}… (${got.size} bytes), not ${sha256.slice(0, 12)}… as ${what} says`,
+        detail: `refused: the video's sha256 is ${got.sha256.slice(0, 12)}… (${got.size} bytes), not ${sha256.slice(0, 12)}… as ${what}`,
         advice: 'it was not placed; remove the object from the remote',
       });
     }
