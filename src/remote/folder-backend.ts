@@ -60,9 +60,8 @@ export function createFolderBackend(options: FolderBackendOptions): RemoteBacken
     return fail('server', `file system error: ${message}`, undefined, key, error, code);
   };
 
-  /** Every file system call: counted, bounded in time, its failure classified. */
-  const run = async <T>(key: string | undefined, writing: boolean, work: () => Promise<T>): Promise<T> => {
-    requests += 1;
+  /** A file system call that may hang (a dead mount): raced against the timeout. */
+  const bounded = async <T>(key: string | undefined, work: Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -72,12 +71,23 @@ export function createFolderBackend(options: FolderBackendOptions): RemoteBacken
       timer.unref();
     });
     try {
-      await checkRoot();
-      return await Promise.race([work(), timeout]);
-    } catch (error) {
-      throw classify(error, key, writing);
+      return await Promise.race([work, timeout]);
     } finally {
       clearTimeout(timer);
+    }
+  };
+
+  /**
+   * Every operation: counted, its failure classified. Bounded as a whole, except a streamed copy
+   * (`streaming`), whose length depends on the file: it bounds its own open and its idle time.
+   */
+  const run = async <T>(key: string | undefined, writing: boolean, work: () => Promise<T>, streaming = false): Promise<T> => {
+    requests += 1;
+    try {
+      await bounded(key, checkRoot());
+      return streaming ? await work() : await bounded(key, work());
+    } catch (error) {
+      throw classify(error, key, writing);
     }
   };
 
@@ -125,16 +135,37 @@ export function createFolderBackend(options: FolderBackendOptions): RemoteBacken
 
   const pathOf = (key: string) => join(root, key);
 
+  /** Fills a temp file beside the target, then links it to its name; the steps that may hang are bounded. */
   async function createExclusive(key: string, fill: (temp: string) => Promise<void>): Promise<'created' | 'exists'> {
-    await prepareDir(dirname(key), true);
+    await bounded(key, prepareDir(dirname(key), true));
     const target = pathOf(key);
     const temp = join(dirname(target), `.${key.split('/').pop()}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       await fill(temp);
-      return await linkExclusive(temp, target);
+      return await bounded(key, linkExclusive(temp, target));
     } finally {
       await rm(temp, { force: true }).catch(() => {});
     }
+  }
+
+  /** A video onto the share: copied (and hashed on the way) into a temp file, then linked. */
+  async function copyExclusive(key: string, body: FileBody, signal: AbortSignal | undefined): Promise<'created' | 'exists'> {
+    if (await bounded(key, stat(pathOf(key)).then((info) => info.isFile(), () => false))) return 'exists';
+    return createExclusive(key, async (temp) => {
+      const watchdog = createIdleWatchdog(timeoutMs, () => fail('timeout', 'the share stopped taking data', 'check the network share', key));
+      let copied: { sha256: string; size: number };
+      try {
+        copied = await streamToFile(createReadStream(body.path), { path: temp }, [watchdog], signal);
+      } catch (error) {
+        // Here the "download" target is the share and the source is the local file: swap the blame.
+        if (error instanceof LocalWriteError) throw error.cause;
+        if (error instanceof RemoteError) throw error;
+        throw fail('local', `cannot read ${body.path}: ${(error as Error).message}`, undefined, key, error);
+      }
+      if (copied.sha256 !== body.sha256 || copied.size !== body.size) {
+        throw fail('local', `${body.path} changed while it was copied`, 'push again', key);
+      }
+    });
   }
 
   return {
@@ -159,13 +190,18 @@ export function createFolderBackend(options: FolderBackendOptions): RemoteBacken
       }),
 
     download: (key, target: DownloadTarget, options?: CallOptions) =>
-      run(key, false, async () => {
-        const handle = await open(pathOf(key), 'r').catch(ignoreMissing);
-        if (handle === null) return null;
-        const source = handle.createReadStream();
-        const watchdog = createIdleWatchdog(timeoutMs, () => fail('timeout', 'the share stopped sending data', 'check the network share', key));
-        return await streamToFile(source, target, [watchdog], options?.signal);
-      }),
+      run(
+        key,
+        false,
+        async () => {
+          const handle = await bounded(key, open(pathOf(key), 'r').catch(ignoreMissing));
+          if (handle === null) return null;
+          const source = handle.createReadStream();
+          const watchdog = createIdleWatchdog(timeoutMs, () => fail('timeout', 'the share stopped sending data', 'check the network share', key));
+          return await streamToFile(source, target, [watchdog], options?.signal);
+        },
+        true,
+      ),
 
     createSmall: (key, bytes) =>
       run(key, true, () =>
@@ -181,24 +217,7 @@ export function createFolderBackend(options: FolderBackendOptions): RemoteBacken
       ),
 
     createFromFile: (key, body: FileBody, options?: CallOptions) =>
-      run(key, true, async () => {
-        if (await stat(pathOf(key)).then((info) => info.isFile(), () => false)) return 'exists';
-        return createExclusive(key, async (temp) => {
-          const watchdog = createIdleWatchdog(timeoutMs, () => fail('timeout', 'the share stopped taking data', 'check the network share', key));
-          let copied: { sha256: string; size: number };
-          try {
-            copied = await streamToFile(createReadStream(body.path), { path: temp }, [watchdog], options?.signal);
-          } catch (error) {
-            // Here the "download" target is the share and the source is the local file: swap the blame.
-            if (error instanceof LocalWriteError) throw error.cause;
-            if (error instanceof RemoteError) throw error;
-            throw fail('local', `cannot read ${body.path}: ${(error as Error).message}`, undefined, key, error);
-          }
-          if (copied.sha256 !== body.sha256 || copied.size !== body.size) {
-            throw fail('local', `${body.path} changed while it was copied`, 'push again', key);
-          }
-        });
-      }),
+      run(key, true, () => copyExclusive(key, body, options?.signal), true),
 
     remove: (key) =>
       run(key, true, async () => {

@@ -12,7 +12,8 @@ import { RemoteError } from './remote-error.js';
 //   chains over slices of the sorted list run in parallel. A page that answers fewer than
 //   `minAnsweredPerPage` fingerprints means the remote holds far more than this plan wants (the
 //   wanted ones are sparse in it): the rest of that chain is asked with HEADs instead.
-// - a LIST that is refused (a reader allowed GetObject but not ListBucket) falls back to HEADs.
+// - a LIST that is refused (a reader allowed GetObject but not ListBucket) falls back to HEADs, whose
+//   403s then mean "absent" (see `refused`).
 // A folder lists everything in one call, so it always takes the LIST path.
 
 export interface LookupOptions extends CallOptions {
@@ -32,6 +33,11 @@ export interface LookupResult {
   /** Requests this lookup sent. */
   requests: number;
   method: 'none' | 'head' | 'list' | 'list+head';
+  /**
+   * HEADs refused (403) and counted as absent: a reader allowed s3:GetObject but not s3:ListBucket gets
+   * 403 for every missing key. Worth a warning when not 0 (grant s3:ListBucket to tell the two apart).
+   */
+  refused: number;
 }
 
 export async function lookupResults(backend: RemoteBackend, fingerprints: readonly string[], options: LookupOptions = {}): Promise<LookupResult> {
@@ -45,13 +51,23 @@ export async function lookupResults(backend: RemoteBackend, fingerprints: readon
   let usedList = false;
   let usedHead = false;
 
+  let refused = 0;
+  let firstRefusal: RemoteError | undefined;
   const heads = async (list: readonly string[]) => {
     if (list.length === 0) return;
     usedHead = true;
     await Promise.all(
       list.map((fingerprint) =>
         limit(async () => {
-          if (await backend.head(resultKey(fingerprint), { signal })) present.add(fingerprint);
+          try {
+            if (await backend.head(resultKey(fingerprint), { signal })) present.add(fingerprint);
+          } catch (error) {
+            // S3 answers 403, not 404, for a missing key to a reader without s3:ListBucket: counted as
+            // absent; only when nothing at all can be read is it the reader's problem (thrown below).
+            if (!(error instanceof RemoteError) || error.kind !== 'denied') throw error;
+            refused += 1;
+            firstRefusal ??= error;
+          }
         }),
       ),
     );
@@ -95,7 +111,8 @@ export async function lookupResults(backend: RemoteBackend, fingerprints: readon
       }
     }
   }
+  if (firstRefusal && present.size === 0 && refused === wanted.length) throw firstRefusal;
   const requests = backend.requestCount() - before;
   const method = wanted.length === 0 ? 'none' : usedList && usedHead ? 'list+head' : usedList ? 'list' : 'head';
-  return { present, requests, method };
+  return { present, requests, method, refused };
 }

@@ -23,8 +23,8 @@ export interface Radosgw {
   createBucket(): Promise<string>;
   /** A signed request as the `bach` user (tampering, policies, checks behind the backend's back). */
   request(method: string, path: string, init?: { body?: string | Uint8Array; headers?: Record<string, string> }): Promise<{ status: number; text: string }>;
-  /** Lets the reader user GET and LIST the bucket, and nothing else. */
-  allowReaderToRead(bucket: string): Promise<void>;
+  /** Lets the reader user GET and LIST the bucket (or only the actions given), and nothing else. */
+  allowReaderToRead(bucket: string, actions?: string[]): Promise<void>;
 }
 
 /** Starts a server in `dir` (~13 s); with an owner pid, it stops itself when that process is gone. */
@@ -75,14 +75,14 @@ function createRadosgw(endpoint: string, accessKey: string, secretKey: string, r
       if (answer.status !== 200) throw new Error(`cannot create bucket ${name}: HTTP ${answer.status} ${answer.text}`);
       return name;
     },
-    async allowReaderToRead(bucket) {
+    async allowReaderToRead(bucket, actions = ['s3:GetObject', 's3:ListBucket']) {
       const policy = {
         Version: '2012-10-17',
         Statement: [
           {
             Effect: 'Allow',
             Principal: { AWS: ['arn:aws:iam:::user/bach-reader'] },
-            Action: ['s3:GetObject', 's3:ListBucket'],
+            Action: actions,
             Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
           },
         ],

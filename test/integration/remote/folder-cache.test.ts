@@ -117,8 +117,8 @@ describe('team cache in a folder', () => {
     for (const facts of stored) ok(await cache.push({ ...facts, videoPath: video.path }));
     const absent = Array.from({ length: 5 }, (_, i) => makeResultFacts(`a${i}`).fingerprint);
     const few = ok(await cache.lookup([stored[0]!.fingerprint, absent[0]!]));
-    expect(few).toEqual({ present: new Set([stored[0]!.fingerprint]), requests: 1, method: 'list' });
-    expect(ok(await cache.lookup([]))).toEqual({ present: new Set(), requests: 0, method: 'none' });
+    expect(few).toEqual({ present: new Set([stored[0]!.fingerprint]), requests: 1, method: 'list', refused: 0 });
+    expect(ok(await cache.lookup([]))).toEqual({ present: new Set(), requests: 0, method: 'none', refused: 0 });
   });
 
   it('pages a LIST lookup by skipping to the next wanted fingerprint, and hands sparse rests to HEADs', async () => {
@@ -129,13 +129,27 @@ describe('team cache in a folder', () => {
     const s = stored.map((facts) => facts.fingerprint);
     const paged = { pageSize: 10, concurrency: 1, headThreshold: 0, minAnsweredPerPage: 1 };
     // Every stored one wanted: four pages of ten.
-    expect(ok(await cache.lookup(s, paged))).toEqual({ present: new Set(s), requests: 4, method: 'list' });
+    expect(ok(await cache.lookup(s, paged))).toEqual({ present: new Set(s), requests: 4, method: 'list', refused: 0 });
     // s0 | s25 s26 | s39: the second page starts at s25, the third at s39 (s10..s24 are never listed).
     const skipping = [s[0]!, s[25]!, s[26]!, s[39]!];
-    expect(ok(await cache.lookup(skipping, paged))).toEqual({ present: new Set(skipping), requests: 3, method: 'list' });
+    expect(ok(await cache.lookup(skipping, paged))).toEqual({ present: new Set(skipping), requests: 3, method: 'list', refused: 0 });
     // A page answering fewer than 3 wanted ones: the rest is asked with HEADs.
     const sparse = [s[0]!, s[20]!, s[30]!];
-    expect(ok(await cache.lookup(sparse, { ...paged, minAnsweredPerPage: 3 }))).toEqual({ present: new Set(sparse), requests: 3, method: 'list+head' });
+    expect(ok(await cache.lookup(sparse, { ...paged, minAnsweredPerPage: 3 }))).toEqual({ present: new Set(sparse), requests: 3, method: 'list+head', refused: 0 });
+  });
+
+  it('stops when the caller says so, placing nothing', async () => {
+    const { dir, cache } = await setup();
+    const facts = makeResultFacts('stopped');
+    const video = await writeVideo(dir, 'v.mp4', 1000);
+    ok(await cache.push({ ...facts, videoPath: video.path }));
+    const destination = join(dir, 'stopped.mp4');
+    const error = failure(await cache.pull({ fingerprint: facts.fingerprint, expectedSha256: video.sha256, destination }, { signal: AbortSignal.abort() }));
+    expect(error.kind).toBe('aborted');
+    expect(existsSync(destination)).toBe(false);
+    // An abort is the caller's, not the remote's: the remote stays in service.
+    expect(cache.disabledBy()).toBeUndefined();
+    expect(ok(await cache.pull({ fingerprint: facts.fingerprint, destination })).kind).toBe('pulled');
   });
 
   it('refuses a folder that does not exist, and never creates it', async () => {

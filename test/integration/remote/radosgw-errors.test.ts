@@ -91,10 +91,24 @@ describe.runIf(radosgwAvailable())('team cache on radosgw: failures', () => {
     expect(ok(await reader.lookup([facts.fingerprint])).present.size).toBe(1);
   });
 
+  it('a user who may read objects but not list them: a large lookup falls back to HEADs', async () => {
+    const bucket = await rgw.createBucket();
+    await rgw.allowReaderToRead(bucket, ['s3:GetObject']);
+    const dir = await testdir();
+    const { facts, video, many } = await fingerprintsAndVideo(dir);
+    ok(await (await openCache(`s3://${bucket}`, { stateDir: join(dir, 'w'), env: rgw.env() })).push({ ...facts, videoPath: video.path }));
+    const reader = await openCache(`s3://${bucket}`, { stateDir: join(dir, 'r'), env: rgw.env(rgw.reader) });
+    const found = ok(await reader.lookup([facts.fingerprint, ...many]));
+    // S3 answers 403 for a missing key to a reader that may not list: absent, and counted.
+    expect(found).toMatchObject({ present: new Set([facts.fingerprint]), method: 'list+head', refused: 30 });
+    expect(found.requests).toBeGreaterThanOrEqual(1 + 31);
+  });
+
   it('a user without any right on the bucket: denied on read', async () => {
     const bucket = await rgw.createBucket();
     const dir = await testdir();
     const stranger = await openCache(`s3://${bucket}`, { stateDir: dir, env: rgw.env(rgw.reader) });
+    expect(failure(await stranger.lookup([makeResultFacts('q').fingerprint]))).toMatchObject({ kind: 'denied' });
     const error = failure(await stranger.pull({ fingerprint: makeResultFacts('q').fingerprint, destination: join(dir, 'q.mp4') }));
     expect(error).toMatchObject({ kind: 'denied' });
     expect(error.detail).toContain('no permission to read');

@@ -99,7 +99,7 @@ describe.runIf(radosgwAvailable())('team cache on radosgw: transfers', () => {
     const absent = Array.from({ length: 40 }, (_, i) => makeResultFacts(`absent ${i}`).fingerprint);
 
     const few = ok(await cache.lookup([stored[0]!.fingerprint, stored[1]!.fingerprint, absent[0]!]));
-    expect(few).toEqual({ present: new Set([stored[0]!.fingerprint, stored[1]!.fingerprint]), requests: 3, method: 'head' });
+    expect(few).toEqual({ present: new Set([stored[0]!.fingerprint, stored[1]!.fingerprint]), requests: 3, method: 'head', refused: 0 });
 
     const all = [...stored.map((f) => f.fingerprint), ...absent];
     const many = ok(await cache.lookup(all));
