@@ -5,11 +5,11 @@
 //   node bench/remote-transfer.mjs s3://BUCKET FILE DEST     (AWS_* variables in the environment)
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { openTeamCache } from '../dist/remote/open-team-cache.js';
 import { resolveRemoteSettings } from '../dist/remote/remote-settings.js';
 import { fingerprintRequest } from '../dist/plan/fingerprint.js';
+import { peakRss } from './rss-probe.mjs';
 
 const [url, file, destination] = process.argv.slice(2);
 const settings = resolveRemoteSettings({ flag: url, env: process.env, cwd: process.cwd(), root: process.cwd() });
@@ -31,17 +31,3 @@ if (hash.digest('hex') !== pulled.value.sha256) throw new Error('the pulled copy
 const size = (await stat(destination)).size;
 process.stdout.write(`${JSON.stringify({ size, pushMs, pullMs, fingerprint: facts.fingerprint, sha256: pulled.value.sha256, pushRssBytes, maxRssBytes: peakRss() })}\n`);
 
-/**
- * This process's own peak RSS. Not getrusage's maxRSS: Linux keeps that across exec, so a child
- * would report its parent's size at spawn when that is larger (the bench parent holds big buffers).
- * VmHWM belongs to the process's own address space.
- */
-function peakRss() {
-  try {
-    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (match) return Number(match[1]) * 1024;
-  } catch {
-    // Not Linux: getrusage is the best there is.
-  }
-  return process.resourceUsage().maxRSS * 1024;
-}

@@ -2,7 +2,8 @@
 // process's peak resident set size to <BACH_BENCH_RSS_DIR>/<pid>.json. Measures without any change
 // to the product and without system tools; 'exit' also runs after process.exit(). Node processes
 // the CLI starts (e.g. its submitter) inherit NODE_OPTIONS and the variable and report too, each in
-// its own file, so the bench can tell the CLI's own figure from its helpers'.
+// its own file, so the bench can tell the CLI's own figure from its helpers'. `peakRss` is also
+// imported by measured children that report their figure themselves (remote-transfer.mjs).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -23,7 +24,7 @@ if (dir) {
  * across exec, so a child reports its parent's size at spawn whenever the parent was larger (measured:
  * a child of a 300 MB parent reported 303 MB where its own peak was 39 MB).
  */
-function peakRss() {
+export function peakRss() {
   try {
     const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
     if (match) return Number(match[1]) * 1024;

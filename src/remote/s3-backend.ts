@@ -208,13 +208,8 @@ export function createS3Backend(options: S3BackendOptions): RemoteBackend {
 
     readSmall: (key, maxBytes, callOptions?: CallOptions) =>
       retry(callOptions?.signal, async () => {
-        const response = await send({ method: 'GET', key, writing: false, signal: callOptions?.signal });
-        if (response.statusCode === 404) {
-          const error = await refuse(response, key, false);
-          if (error.kind === 'missing') throw error;
-          return null;
-        }
-        if (response.statusCode < 200 || response.statusCode >= 300) throw await refuse(response, key, false);
+        const response = await getObject(key, callOptions?.signal);
+        if (response === null) return null;
         try {
           return await readBytes(response.body, maxBytes);
         } catch (error) {
@@ -227,13 +222,8 @@ export function createS3Backend(options: S3BackendOptions): RemoteBackend {
 
     download: (key, target: DownloadTarget, callOptions?: CallOptions) =>
       retry(callOptions?.signal, async () => {
-        const response = await send({ method: 'GET', key, writing: false, signal: callOptions?.signal });
-        if (response.statusCode === 404) {
-          const error = await refuse(response, key, false);
-          if (error.kind === 'missing') throw error;
-          return null;
-        }
-        if (response.statusCode < 200 || response.statusCode >= 300) throw await refuse(response, key, false);
+        const response = await getObject(key, callOptions?.signal);
+        if (response === null) return null;
         try {
           return await streamToFile(response.body, target, [], callOptions?.signal);
         } catch (error) {
@@ -244,32 +234,10 @@ export function createS3Backend(options: S3BackendOptions): RemoteBackend {
       }),
 
     createSmall: (key, bytes, callOptions?: CallOptions) =>
-      retry(callOptions?.signal, async () => {
-        const response = await send({
-          method: 'PUT',
-          key,
-          headers: { 'if-none-match': '*', 'content-type': 'application/json', 'content-length': String(bytes.length) },
-          body: bytes,
-          bodySha256: sha256Hex(bytes),
-          writing: true,
-          signal: callOptions?.signal,
-        });
-        return settleCreate(response, key);
-      }),
+      retry(callOptions?.signal, () => putIfAbsent(key, 'application/json', bytes.length, bytes, sha256Hex(bytes), callOptions?.signal)),
 
     createFromFile: (key, body: FileBody, callOptions?: CallOptions) =>
-      retry(callOptions?.signal, async () => {
-        const response = await send({
-          method: 'PUT',
-          key,
-          headers: { 'if-none-match': '*', 'content-type': 'video/mp4', 'content-length': String(body.size) },
-          body: () => createReadStream(body.path),
-          bodySha256: body.sha256,
-          writing: true,
-          signal: callOptions?.signal,
-        });
-        return settleCreate(response, key);
-      }),
+      retry(callOptions?.signal, () => putIfAbsent(key, 'video/mp4', body.size, () => createReadStream(body.path), body.sha256, callOptions?.signal)),
 
     remove: (key, callOptions?: CallOptions) =>
       retry(callOptions?.signal, async () => {
@@ -307,7 +275,29 @@ export function createS3Backend(options: S3BackendOptions): RemoteBackend {
     close: () => agent.close(),
   };
 
-  async function settleCreate(response: Dispatcher.ResponseData, key: string): Promise<'created' | 'exists'> {
+  /** GET of an object: null when it is not there (a missing bucket is an error), any other refusal thrown. */
+  async function getObject(key: string, signal: AbortSignal | undefined): Promise<Dispatcher.ResponseData | null> {
+    const response = await send({ method: 'GET', key, writing: false, signal });
+    if (response.statusCode === 404) {
+      const error = await refuse(response, key, false);
+      if (error.kind === 'missing') throw error;
+      return null;
+    }
+    if (response.statusCode < 200 || response.statusCode >= 300) throw await refuse(response, key, false);
+    return response;
+  }
+
+  /** One attempt of a conditional create: a single PUT with If-None-Match and the signed content hash. */
+  async function putIfAbsent(
+    key: string,
+    contentType: string,
+    length: number,
+    body: Uint8Array | (() => Readable),
+    sha256: string,
+    signal: AbortSignal | undefined,
+  ): Promise<'created' | 'exists'> {
+    const headers = { 'if-none-match': '*', 'content-type': contentType, 'content-length': String(length) };
+    const response = await send({ method: 'PUT', key, headers, body, bodySha256: sha256, writing: true, signal });
     if (response.statusCode >= 200 && response.statusCode < 300) {
       await response.body.dump().catch(() => {});
       return 'created';
