@@ -27,7 +27,7 @@ export function radosgwAvailable(): boolean {
   const missing = BINARIES.filter((name) => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status !== 0);
   if (missing.length === 0) return true;
   const message = `radosgw tests need ${missing.join(', ')}: apt-get install -y --no-install-recommends ${RADOSGW_PACKAGES}`;
-  if (process.env.CI) throw new Error(`${message} (CI is set, so they may not be skipped)`);
+  if (process.env.CI && !/^(0|false|no|off)$/i.test(process.env.CI)) throw new Error(`${message} (CI is set, so they may not be skipped)`);
   if (!missingReported) process.stderr.write(`[skipped] ${message}\n`);
   missingReported = true;
   return false;
