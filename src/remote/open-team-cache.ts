@@ -80,6 +80,10 @@ export interface TeamCache {
   close(): Promise<void>;
 }
 
+/**
+ * Opens the run's team cache. Sends nothing; loads the S3 code for an s3:// remote. Throws (BachError)
+ * only for a configuration that resolveRemoteSettings, given the same env, would have refused already.
+ */
 export async function openTeamCache(options: OpenTeamCacheOptions): Promise<TeamCache> {
   const { settings, env } = options;
   const clock = options.clock ?? systemClock;
