@@ -32,7 +32,7 @@ export type RemoteOutcome = 'not-sent' | 'answered' | 'unknown';
 
 export interface RemoteErrorInit {
   kind: RemoteErrorKind;
-  /** How the remote is shown: `s3://bucket/prefix (endpoint)` or the folder's path. */
+  /** How the remote is shown: `s3://bucket/prefix at ENDPOINT` (the endpoint only when not AWS) or the folder. */
   remote: string;
   /** What went wrong, in a few words. */
   detail: string;
