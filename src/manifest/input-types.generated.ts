@@ -24,6 +24,10 @@ export interface ManifestInput {
    */
   cut?: boolean;
   /**
+   * The team cache this storyboard's results are shared through, so a teammate's clone or a CI job reuses what anyone paid for: `s3://bucket/prefix` (AWS S3, Cloudflare R2, MinIO, Ceph; the endpoint and credentials come from the AWS_* environment variables, never from here) or a folder such as a mounted network share (a path relative to the manifest's folder, or a file:// URL). BACH_REMOTE and --remote override it; --no-remote turns it off. No default: without it (and without BACH_REMOTE or --remote) there is no team cache. See docs/team-cache.md.
+   */
+  remote?: string;
+  /**
    * Values applied to every shot that does not set them itself; a shot's own value wins.
    * @default {}
    */

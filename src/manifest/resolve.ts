@@ -21,7 +21,7 @@ export function resolveManifest(input: ManifestInput, options: ResolveOptions): 
   const defaults = input.defaults ?? {};
   const subjects = new Map<string, Subject>();
   for (const [key, subject] of Object.entries(input.subjects ?? {})) subjects.set(key, resolveSubject(key, subject));
-  return {
+  const manifest: Manifest = {
     file: options.file,
     root: options.root,
     version: 1,
@@ -30,6 +30,11 @@ export function resolveManifest(input: ManifestInput, options: ResolveOptions): 
     cut: input.cut ?? BUILT_IN_DEFAULTS.cut,
     shots: input.shots.map((shot, index) => resolveShot(shot, index, defaults, subjects, options.locate)),
   };
+  if (input.remote !== undefined) {
+    const span = options.locate(['remote']);
+    manifest.remote = { url: input.remote, pos: { line: span.line, col: span.col } };
+  }
+  return manifest;
 }
 
 function resolveShot(shot: ShotInput, index: number, defaults: DefaultsInput, subjects: Map<string, Subject>, locate: Locate): Shot {

@@ -40,6 +40,11 @@ export interface Manifest {
   output: string;
   /** `cut: true`: every build that leaves every shot up to date also assembles the film. */
   cut: boolean;
+  /**
+   * The team cache named by `remote:`, as written (a path in it is relative to root) with where it was
+   * written; BACH_REMOTE and --remote override it (src/remote/remote-settings.ts checks and resolves it).
+   */
+  remote?: { url: string; pos: SourcePos };
   /** In storyboard order. */
   shots: Shot[];
 }

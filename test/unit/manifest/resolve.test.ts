@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createManifestFromText } from '../../../src/manifest/from-text.js';
 import { listLocalFiles, listLocalImages } from '../../../src/manifest/list-local-files.js';
+import { load, manifestWith, messages } from './helpers.js';
 
 const manifest = (text: string) => createManifestFromText(text, { root: '/project' }).manifest;
 
@@ -25,6 +26,14 @@ describe('resolveManifest', () => {
         pos: { line: 3, col: 5 },
       },
     ]);
+  });
+
+  it('keeps remote: as written, with its position (the remote settings resolve it)', () => {
+    const text = 'version: 1\nremote: s3://team-videos/film\nshots:\n  - id: a\n    mode: text-to-video\n    prompt: A sunset\n';
+    expect(manifest(text).remote).toEqual({ url: 's3://team-videos/film', pos: { line: 2, col: 9 } });
+    expect(manifest('version: 1\nshots:\n  - id: a\n    mode: text-to-video\n    prompt: A sunset\n').remote).toBeUndefined();
+    expect(messages(load(manifestWith({ remote: 7 })))).toEqual(['2:9 type: remote: expected text, got 7']);
+    expect(messages(load(manifestWith({ remote: '' })))).toEqual(['2:9 length: remote: must not be empty']);
   });
 
   it('lets defaults: override the built-in defaults and a shot override defaults:', () => {

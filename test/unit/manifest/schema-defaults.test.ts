@@ -18,6 +18,7 @@ const NO_CONSTANT_DEFAULT = new Set([
   'textToVideoShot.prompt', 'multiImageToVideoShot.prompt', // required, or prompt_file instead
   'textToVideoShot.prompt_file', 'imageToVideoShot.prompt', 'imageToVideoShot.prompt_file', 'multiImageToVideoShot.prompt_file',
   'multiImageToVideoShot.subject', // absent: no subject
+  'remote', // absent: no team cache (unless BACH_REMOTE or --remote names one)
   'textToVideoShot.seed', 'imageToVideoShot.seed', 'multiImageToVideoShot.seed', // chosen at first render, kept in bach.lock
 ]);
 
