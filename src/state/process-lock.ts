@@ -95,18 +95,42 @@ async function takeOver(path: string, stale: LockOwner | null, me: LockOwner): P
 }
 
 async function readOwner(path: string): Promise<LockOwner | null> {
+  let text: string;
   try {
-    const owner = JSON.parse(await readFile(path, 'utf8')) as LockOwner;
-    return typeof owner.pid === 'number' ? owner : null;
+    text = await readFile(path, 'utf8');
   } catch {
-    // Missing (released meanwhile) or unreadable (a writer killed between create and write): both
-    // mean nobody holds a working lock.
+    // Missing (released meanwhile) or unreadable: nobody holds a working lock.
     return null;
   }
+  // Empty or torn (a writer killed between create and write), or planted: also nobody's lock.
+  return parseLockOwner(text);
+}
+
+/**
+ * The lock's owner when the text has the shape bach-render writes, else null (taken over as stale).
+ * Only a positive integer pid names a process: `kill(0, …)` means "my process group" and
+ * `kill(-1, …)` "every process I may signal", so a lock naming 0 or -1 would look alive for ever.
+ */
+export function parseLockOwner(text: string): LockOwner | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const { pid, hostname: host, startedAt, command } = value as Record<string, unknown>;
+  if (!isProcessId(pid) || typeof host !== 'string' || typeof startedAt !== 'string' || typeof command !== 'string') return null;
+  return { pid, hostname: host, startedAt, command };
+}
+
+function isProcessId(pid: unknown): pid is number {
+  return typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0;
 }
 
 /** Whether the owner still runs. A lock from another machine (shared folder) is assumed alive. */
 export function isAlive(owner: LockOwner): boolean {
+  if (!isProcessId(owner.pid)) return false;
   if (owner.hostname !== hostname()) return true;
   if (owner.pid === process.pid) return false;
   try {
