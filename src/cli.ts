@@ -41,9 +41,17 @@ function createProcessContext(): CliContext {
   // Every poll, sleep and transfer of a build listens to this one signal at the same time.
   setMaxListeners(0, controller.signal);
   let interrupts = 0;
+  // SIGHUP (the terminal closed, an SSH session dropped) stops a build like SIGTERM: no new
+  // submissions, a summary, the folder lock released — Node's default would kill the process on the
+  // spot and leave a stale lock. The terminal is gone by then, so a write to it may fail (EIO); such
+  // errors are ignored rather than crash the orderly stop. A hang-up is often delivered more than
+  // once (the kernel to the foreground group, the shell to its jobs): only a second SIGINT or SIGTERM
+  // means "exit at once".
   const onSignal = (signal: NodeJS.Signals) => {
+    if (signal === 'SIGHUP') ignoreLostTerminal();
     interrupts += 1;
-    if (interrupts > 1 || signal === 'SIGHUP') {
+    if (interrupts > 1) {
+      if (signal === 'SIGHUP') return;
       process.stderr.write('\nInterrupted again: exiting now.\n');
       process.exit(EXIT_INTERRUPTED);
     }
@@ -54,6 +62,7 @@ function createProcessContext(): CliContext {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   const columns = () => process.stdout.columns;
   return {
     cwd: process.cwd(),
@@ -78,6 +87,10 @@ function createProcessContext(): CliContext {
     },
     interrupt: controller.signal,
   };
+}
+
+function ignoreLostTerminal(): void {
+  for (const stream of [process.stdout, process.stderr]) if (stream.listenerCount('error') === 0) stream.on('error', () => {});
 }
 
 function reportFailure(error: unknown): number {
