@@ -2,8 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockfilePathFor, readLockfile } from '../lock/lockfile-io.js';
 import type { Manifest } from '../manifest/types.js';
-import { createPlan } from '../plan/create-plan.js';
-import { gatherPlanInputs } from '../plan/gather-plan-inputs.js';
+import { createCheckedPlan, gatherPlanInputs } from '../plan/gather-plan-inputs.js';
 import { resolveSelection } from '../plan/selection.js';
 import type { Plan } from '../plan/types.js';
 import type { RunReport } from '../render/events.js';
@@ -61,7 +60,7 @@ export async function buildOnce(options: BuildOnceOptions): Promise<BuildOutcome
   const origin = options.session?.persistentOrigin ?? null;
   const uploaded = new Set(origin ? uploadRecords.urlsFor(origin).keys() : (options.session?.sessionUploaded() ?? []));
   const inputs = await gatherPlanInputs({ manifest, lock: lockState.lock, paths, hashCache, journal: entries, uploaded, now: clock.now, only, force });
-  const plan = createPlan(inputs);
+  const plan = await createCheckedPlan(inputs, { cacheDir: paths.cache, warn: (message) => reporter.message('warn', message) });
   reporter.plan(plan, options.label);
   await noteUpToDate(options, { plan, lockPath, lockStamp, hashCache, journalEntries: entries });
 

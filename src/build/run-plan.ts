@@ -3,9 +3,8 @@ import type { PlanValues } from '../commands/plan.js';
 import { resolveBaseUrl } from '../api/credentials.js';
 import { lockfilePathFor, readLockfile } from '../lock/lockfile-io.js';
 import { loadManifest } from '../manifest/load.js';
-import { createPlan } from '../plan/create-plan.js';
 import { formatPlan } from '../plan/format-plan.js';
-import { gatherPlanInputs } from '../plan/gather-plan-inputs.js';
+import { createCheckedPlan, gatherPlanInputs } from '../plan/gather-plan-inputs.js';
 import { createPlanJson } from '../plan/plan-json.js';
 import { resolveSelection } from '../plan/selection.js';
 import type { Palette } from '../report/colors.js';
@@ -54,7 +53,7 @@ export async function runPlan(options: RunPlanOptions, context: CliContext): Pro
     only,
     force,
   });
-  const plan = createPlan(inputs);
+  const plan = await createCheckedPlan(inputs, { cacheDir: paths.cache, warn: (message) => context.stderr.write(`warning: ${message}\n`) });
   await noteUpToDate({ manifest, manifestStamp, flags: { only: values.only, force: values.force } }, { plan, lockPath, lockStamp, hashCache, journalEntries: journal });
   await hashCache.write(paths.hashes).catch(() => {});
   if (values.json) {

@@ -55,9 +55,11 @@ export async function loadManifest(path: string, options: LoadOptions): Promise<
   const key = createCacheKey(text, readManifestSchema().sha256);
   const entry = await readManifestCache(cachePath);
   if (entry?.key === key) {
-    const result = await complete(prepareFromCache(entry));
-    // Any problem (even a warning) is reported from a fresh parse, at its real position.
-    if (result.ok && result.warnings.length === 0) return { ...result, source };
+    // Any problem (even a warning) is reported from a fresh parse, at its real position. A cached
+    // value that breaks a later stage (the file was damaged or planted in a shape the check above
+    // lets through) is a miss too: the fresh parse decides.
+    const result = await complete(prepareFromCache(entry)).catch(() => undefined);
+    if (result?.ok && result.warnings.length === 0) return { ...result, source };
   }
   const { result, prepared } = await loadFresh(text, file, complete);
   if (result.ok && result.warnings.length === 0 && prepared && entry?.key !== key) {

@@ -71,11 +71,33 @@ function createCachedLocate(shots: ReadonlyArray<[number, number]>): Locate {
 
 export async function readManifestCache(path: string): Promise<ManifestCacheEntry | undefined> {
   try {
-    const entry = JSON.parse(await readFile(path, 'utf8')) as ManifestCacheEntry;
-    return entry.format === CACHE_FORMAT && typeof entry.key === 'string' && Array.isArray(entry.shots) ? entry : undefined;
+    return parseManifestCache(await readFile(path, 'utf8'));
   } catch {
-    return undefined; // missing, unreadable or corrupt: a miss
+    return undefined; // missing or unreadable: a miss
   }
+}
+
+/**
+ * The entry when the text has the shape createCacheEntry gives it — a value with as many shots as
+ * there are positions, each position a pair of line and column — else undefined (a miss). A value
+ * of another shape would reach resolve, which trusts what passed the schema.
+ */
+export function parseManifestCache(text: string): ManifestCacheEntry | undefined {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isPlainObject(entry) || entry.format !== CACHE_FORMAT || typeof entry.key !== 'string' || !/^[0-9a-f]{64}$/.test(entry.key)) return undefined;
+  const { value, shots } = entry;
+  if (!isPlainObject(value) || !Array.isArray(value.shots) || !Array.isArray(shots) || shots.length !== value.shots.length) return undefined;
+  if (!shots.every((at) => Array.isArray(at) && at.length === 2 && at.every((n) => Number.isSafeInteger(n) && (n as number) >= 1))) return undefined;
+  return { format: CACHE_FORMAT, key: entry.key, value, shots: shots as Array<[number, number]> };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 export async function writeManifestCache(path: string, entry: ManifestCacheEntry): Promise<void> {

@@ -4,13 +4,15 @@ import type { Manifest } from '../manifest/types.js';
 import type { HashCache } from '../state/hash-cache.js';
 import { hashFiles } from '../state/hash-files.js';
 import type { JournalEntry } from '../state/journal.js';
-import { listCachedFingerprints } from '../state/result-cache.js';
+import { findDamagedCacheEntries, listCachedFingerprints } from '../state/result-cache.js';
 import type { StatePaths } from '../state/paths.js';
 import { listLocalFiles } from '../manifest/list-local-files.js';
-import { outputPathFor, type OutputState, type PlanInputs } from './create-plan.js';
+import { createPlan, outputPathFor, type OutputState, type PlanInputs } from './create-plan.js';
+import type { Plan } from './types.js';
 
 // The shell around createPlan: everything the planner needs, read from disk once. Unchanged files
-// are not read again (the stat cache); the result cache is listed, not read.
+// are not read again (the stat cache); the result cache is listed, and only the records of the
+// entries a plan restores from are read (createCheckedPlan).
 
 export interface GatherOptions {
   manifest: Manifest;
@@ -62,4 +64,27 @@ export async function gatherPlanInputs(options: GatherOptions): Promise<PlanInpu
     only: options.only,
     force: options.force,
   };
+}
+
+/**
+ * createPlan, after checking the cache entries it would restore from: an entry whose record cannot be
+ * read (damaged, truncated, planted) is dropped from the plan's view with a warning, and the shot is
+ * planned as if it were not cached — its cost shown, rendered again, the entry replaced by the new
+ * result. Only the records of entries the plan uses are read, and the plan is made again only when
+ * one of them is damaged.
+ */
+export async function createCheckedPlan(inputs: PlanInputs, options: { cacheDir: string; warn: (message: string) => void }): Promise<Plan> {
+  const plan = createPlan(inputs);
+  const fromCache = plan.shots.filter((shot) => shot.source === 'cache');
+  if (fromCache.length === 0) return plan;
+  const damaged = new Set(await findDamagedCacheEntries(options.cacheDir, fromCache.map((shot) => shot.fingerprint)));
+  if (damaged.size === 0) return plan;
+  const ids = fromCache.filter((shot) => damaged.has(shot.fingerprint)).map((shot) => shot.shot.id);
+  options.warn(
+    `the cache entr${damaged.size === 1 ? 'y' : 'ies'} of ${ids.join(', ')} in .bach/cache cannot be read (damaged); ` +
+      `planned as if not cached: rendered again, and the entry replaced`,
+  );
+  const cached = new Set(inputs.cached);
+  for (const fingerprint of damaged) cached.delete(fingerprint);
+  return createPlan({ ...inputs, cached });
 }

@@ -133,14 +133,20 @@ export function isAlive(owner: LockOwner): boolean {
   if (!isProcessId(owner.pid)) return false;
   if (owner.hostname !== hostname()) return true;
   if (owner.pid === process.pid) return false;
+  return isNodeProcessRunning(owner.pid);
+}
+
+/** Whether `pid` (a positive integer) is a running process that may be a bach-render (node) one. */
+export function isNodeProcessRunning(pid: number): boolean {
+  if (!isProcessId(pid)) return false;
   try {
-    process.kill(owner.pid, 0);
+    process.kill(pid, 0);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
   // The pid exists, but pids are reused: on Linux, check that it is still a node process.
   try {
-    const cmdline = readFileSync(`/proc/${owner.pid}/cmdline`, 'utf8');
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     return /node|bach-render/.test(cmdline);
   } catch {
     return true;
