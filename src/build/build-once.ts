@@ -11,7 +11,7 @@ import type { Reporter } from '../report/reporter.js';
 import { HashCache } from '../state/hash-cache.js';
 import { Journal, type JournalEntry } from '../state/journal.js';
 import { statePaths, type StatePaths } from '../state/paths.js';
-import { removeStaleTempFiles } from '../state/temp-files.js';
+import { removeStaleLockfileTemps, removeStaleTempFiles } from '../state/temp-files.js';
 import { forgetUpToDate, recordUpToDate, stampOf, toRootRelative, type Stamp } from '../state/up-to-date.js';
 import { listLocalFiles } from '../manifest/list-local-files.js';
 import { snapshotVersion } from '../version.js';
@@ -51,6 +51,8 @@ export async function buildOnce(options: BuildOnceOptions): Promise<BuildOutcome
   const lockPath = lockfilePathFor(manifest.file);
   const only = resolveSelection(manifest, '--only', flags.only);
   const force = resolveSelection(manifest, '--force', flags.force);
+  // Under the folder lock (a session means it is held): a lockfile write killed midway left its temp file.
+  if (options.session) await removeStaleLockfileTemps(lockPath);
   const lockStamp = stampOf(lockPath);
   const lockState = await readLockfile(lockPath, lockfilePathFor(options.label));
   const journal = new Journal(paths.journal);

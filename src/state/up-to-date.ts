@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { isCount, isFiniteNumber, isObject, isRootRelativePath, isShotId, parseJsonOrUndefined } from './shapes.js';
 
@@ -54,6 +54,8 @@ export function checkUpToDate(manifestFile: string, version: string): string[] |
   const snapshot = parseSnapshot(text);
   if (!snapshot || snapshot.version !== version || snapshot.manifest !== manifestFile) return null;
   if (hasEntries(join(state, 'journal')) || exists(join(state, 'in-doubt.json'))) return null;
+  // A lockfile write killed midway left its temp file: the full path (under the folder lock) sweeps it.
+  if (hasLockfileTemp(manifestFile)) return null;
   for (const [path, stamp] of Object.entries(snapshot.files)) {
     const now = stampOf(join(root, path));
     if (!now || now[0] !== stamp[0] || now[1] !== stamp[1] || now[2] !== stamp[2]) return null;
@@ -139,6 +141,16 @@ async function forget(target: string): Promise<void> {
 function hasEntries(folder: string): boolean {
   try {
     return readdirSync(folder).some((name) => name.endsWith('.json'));
+  } catch {
+    return false;
+  }
+}
+
+/** `.bach.lock.<12 hex>.tmp` beside the manifest (the lockfile is `<manifest name>.lock`, see lockfilePathFor). */
+function hasLockfileTemp(manifestFile: string): boolean {
+  const prefix = `.${basename(manifestFile, extname(manifestFile))}.lock.`;
+  try {
+    return readdirSync(dirname(manifestFile)).some((name) => name.startsWith(prefix) && /^[0-9a-f]{12}\.tmp$/.test(name.slice(prefix.length)));
   } catch {
     return false;
   }
