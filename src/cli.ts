@@ -108,15 +108,28 @@ function reportFailure(error: unknown): number {
   return 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    // Let stdout drain before exiting; process.exit would cut piped output short.
-    process.exitCode = code;
-    setImmediate(() => process.exit(code));
-  },
-  (error: unknown) => {
-    const code = reportFailure(error);
-    process.exitCode = code;
-    setImmediate(() => process.exit(code));
-  },
-);
+/**
+ * Exits once stdout and stderr have handed everything written to the OS. A write to a full pipe
+ * (more than its 64 KiB buffer, e.g. a long list of diagnostics piped to `less`) is queued, and
+ * process.exit would drop the queue; an empty write's callback runs after everything before it.
+ * A reader that never reads must not keep the process alive for ever: after a few seconds it exits
+ * regardless.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = () => {
+    pending -= 1;
+    if (pending === 0) process.exit(code);
+  };
+  setTimeout(() => process.exit(code), 5_000).unref();
+  for (const stream of [process.stdout, process.stderr]) {
+    try {
+      stream.write('', () => done());
+    } catch {
+      done();
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(exitWhenFlushed, (error: unknown) => exitWhenFlushed(reportFailure(error)));

@@ -1,6 +1,7 @@
 import type { CliContext } from '../cli/context.js';
 import type { Diagnostic } from '../errors.js';
 import type { LoadResult } from '../manifest/load.js';
+import { countErrors } from '../manifest/diagnostics.js';
 import { formatDiagnostics } from '../manifest/format.js';
 import { shouldUseColor } from '../report/colors.js';
 
@@ -18,7 +19,7 @@ export function reportDiagnostics(result: LoadResult, context: CliContext, json 
   if (result.source) sources.set(result.source.file, result.source.text);
   context.stderr.write(formatDiagnostics(diagnostics, sources, { color: shouldUseColor(context.stderr.isTTY, context.env) }));
   if (!result.ok) {
-    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    const errors = countErrors(diagnostics);
     context.stderr.write(`\n${errors} problem${errors === 1 ? '' : 's'} found; nothing was built.\n`);
   }
 }

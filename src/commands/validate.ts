@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { CliContext } from '../cli/context.js';
 import { UsageError } from '../errors.js';
+import { countErrors } from '../manifest/diagnostics.js';
 import { formatDiagnostics } from '../manifest/format.js';
 import { listLocalImages } from '../manifest/list-local-files.js';
 import { loadManifest, MANIFEST_FILE_NAME } from '../manifest/load.js';
@@ -16,7 +17,7 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   const file = result.source?.file ?? path;
   if (!result.ok) {
     context.stderr.write(formatDiagnostics(result.diagnostics, sources, { color }));
-    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+    const errors = countErrors(result.diagnostics);
     context.stderr.write(`\n${file}: ${errors} ${errors === 1 ? 'error' : 'errors'}\n`);
     return 1;
   }

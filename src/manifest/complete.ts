@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../errors.js';
-import { sortDiagnostics, toDiagnostic } from './diagnostics.js';
+import { capDiagnostics, sortDiagnostics, toDiagnostic } from './diagnostics.js';
 import type { FileFacts, OutputFacts } from './file-facts.js';
 import type { FileReference, FileUse } from './file-refs.js';
 import type { ManifestInput } from './input-types.generated.js';
@@ -20,6 +20,8 @@ export interface PreparedManifest {
   /** The parsed value; a ManifestInput when `schemaDiagnostics` is empty. */
   value: unknown;
   schemaDiagnostics: Diagnostic[];
+  /** Schema problems found beyond those in schemaDiagnostics (see validate.ts); 0 when absent. */
+  schemaOmitted?: number;
   locate: Locate;
   warnings: Diagnostic[];
   references: FileReference[];
@@ -44,7 +46,10 @@ export function completeManifest(prepared: PreparedManifest, options: CompleteOp
   const problems = checkRules({ manifest: value, references, facts: options.facts, outputFacts: options.outputFacts, locate });
   const ruleDiagnostics = problems.map((problem) => ({ ...toDiagnostic(problem, options.file, locate), severity: problem.severity }));
   const diagnostics = [...prepared.schemaDiagnostics, ...ruleDiagnostics, ...prepared.warnings];
-  if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+  const omitted = prepared.schemaOmitted ?? 0;
+  if (omitted > 0 || diagnostics.some((d) => d.severity === 'error')) {
+    return { ok: false, diagnostics: capDiagnostics(sortDiagnostics(diagnostics), options.file, omitted) };
+  }
   const input = value as ManifestInput;
-  return { ok: true, manifest: resolveManifest(input, { file: options.absFile, root: options.root, locate }), warnings: sortDiagnostics(diagnostics) };
+  return { ok: true, manifest: resolveManifest(input, { file: options.absFile, root: options.root, locate }), warnings: capDiagnostics(sortDiagnostics(diagnostics), options.file) };
 }

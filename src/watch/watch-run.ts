@@ -1,6 +1,7 @@
 import type { WatchSessionOptions } from './watch-session.js';
 import { buildOnce } from '../build/build-once.js';
 import { reportDiagnostics } from '../build/report-load-failure.js';
+import { countErrors } from '../manifest/diagnostics.js';
 import { loadManifest, type LoadResult } from '../manifest/load.js';
 import type { WatchEvent, WatchRunResult } from './events.js';
 import { createSpendMeter, type SpendMeter } from './spend-meter.js';
@@ -75,7 +76,7 @@ async function loadAndBuild(ctx: WatchRunContext): Promise<{ result: WatchRunRes
   if (!loaded.ok) {
     const broken = loaded.source ? await listFilesOfInvalid(loaded.source, ctx.root) : [];
     await ctx.setFiles([...new Set([...state.goodFiles, ...broken])]);
-    ctx.emit({ type: 'watch:invalid', problems: loaded.diagnostics.filter((d) => d.severity === 'error').length });
+    ctx.emit({ type: 'watch:invalid', problems: countErrors(loaded.diagnostics) });
     return { result: 'invalid', ...nothing };
   }
   const { manifest } = loaded;
