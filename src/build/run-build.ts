@@ -1,4 +1,5 @@
 import type { CliContext } from '../cli/context.js';
+import { readGuardedSecrets } from '../api/guarded-secrets.js';
 import { buildOnce } from './build-once.js';
 import type { BuildFlags } from './flags.js';
 import { reportDiagnostics } from './report-load-failure.js';
@@ -14,7 +15,8 @@ import { systemClock } from '../util/clock.js';
 export async function runBuild(flags: BuildFlags, context: CliContext, manifestFile: string | null): Promise<number> {
   // Seen before reading, so that a "no changes" snapshot is recorded only for the text the plan used.
   const manifestStamp = manifestFile ? stampOf(manifestFile) : null;
-  const loaded = await loadManifest(flags.path, { cwd: context.cwd, cache: true });
+  const secrets = await readGuardedSecrets(manifestFile, context.env);
+  const loaded = await loadManifest(flags.path, { cwd: context.cwd, cache: true, secrets });
   reportDiagnostics(loaded, context, flags.reporter === 'json');
   if (!loaded.ok) return 1;
   const { manifest } = loaded;

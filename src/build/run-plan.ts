@@ -1,6 +1,7 @@
 import type { CliContext } from '../cli/context.js';
 import type { PlanValues } from '../commands/plan.js';
 import { resolveBaseUrl } from '../api/credentials.js';
+import { readGuardedSecrets } from '../api/guarded-secrets.js';
 import { lockfilePathFor, readLockfile } from '../lock/lockfile-io.js';
 import { loadManifest } from '../manifest/load.js';
 import { formatPlan } from '../plan/format-plan.js';
@@ -29,7 +30,8 @@ export interface RunPlanOptions {
 export async function runPlan(options: RunPlanOptions, context: CliContext): Promise<number> {
   const { values, detailed, palette, manifestFile, path } = options;
   const manifestStamp = manifestFile ? stampOf(manifestFile) : null;
-  const loaded = await loadManifest(path, { cwd: context.cwd, cache: true });
+  const secrets = await readGuardedSecrets(manifestFile, context.env);
+  const loaded = await loadManifest(path, { cwd: context.cwd, cache: true, secrets });
   reportDiagnostics(loaded, context, values.json ?? false);
   if (!loaded.ok) return 1;
   const { manifest } = loaded;

@@ -1,17 +1,20 @@
 import { parseArgs } from 'node:util';
+import { readGuardedSecrets } from '../api/guarded-secrets.js';
 import type { CliContext } from '../cli/context.js';
 import { UsageError } from '../errors.js';
 import { countErrors } from '../manifest/diagnostics.js';
 import { formatDiagnostics } from '../manifest/format.js';
 import { listLocalImages } from '../manifest/list-local-files.js';
 import { loadManifest, MANIFEST_FILE_NAME } from '../manifest/load.js';
+import { locateManifestFile } from '../state/up-to-date.js';
 
 // `bach-render validate [PATH]`: load only. Exit 0 with a one-line summary, or 1 with every
 // problem. No network, no writes.
 
 export async function run(args: string[], context: CliContext): Promise<number> {
   const path = parseValidateArgs(args);
-  const result = await loadManifest(path, { cwd: context.cwd });
+  const secrets = await readGuardedSecrets(locateManifestFile(context.cwd, path), context.env);
+  const result = await loadManifest(path, { cwd: context.cwd, secrets });
   const sources = new Map(result.source ? [[result.source.file, result.source.text]] : []);
   const color = context.stderr.isTTY && !context.env.NO_COLOR;
   const file = result.source?.file ?? path;

@@ -2,10 +2,10 @@ import { dirname } from 'node:path';
 import type { CliContext } from '../cli/context.js';
 import { parseBuildFlags } from '../build/flags.js';
 import { reportDiagnostics } from '../build/report-load-failure.js';
-import { loadManifest } from '../manifest/load.js';
 import { createReporter } from '../report/create-reporter.js';
 import { withSession } from '../build/with-session.js';
 import { systemClock } from '../util/clock.js';
+import { loadForWatch } from '../watch/watch-run.js';
 import { runWatchSession } from '../watch/watch-session.js';
 
 // `bach-render watch [PATH]` (also `build --watch`): `build`, in a loop, on every save. One API
@@ -15,7 +15,7 @@ import { runWatchSession } from '../watch/watch-session.js';
 
 export async function run(args: string[], context: CliContext): Promise<number> {
   const flags = parseBuildFlags(args, 'watch');
-  const initial = await loadManifest(flags.path, { cwd: context.cwd, cache: true });
+  const initial = await loadForWatch({ flags, context });
   if (!initial.source) {
     reportDiagnostics(initial, context, flags.reporter === 'json');
     return 1;

@@ -4,7 +4,7 @@ import type { FileFacts, OutputFacts } from './file-facts.js';
 import type { FileReference, FileUse } from './file-refs.js';
 import type { ManifestInput } from './input-types.generated.js';
 import { resolveManifest } from './resolve.js';
-import { checkRules } from './rules.js';
+import { checkRules, type GuardedSecret } from './rules.js';
 import type { Locate } from './source-span.js';
 import type { Manifest } from './types.js';
 
@@ -39,11 +39,13 @@ export interface CompleteOptions {
   root: string;
   facts: (path: string) => FileFacts;
   outputFacts: OutputFacts;
+  /** Keys no prompt may contain (see rules.ts, checkSecrets); passed in by the shell. */
+  secrets?: readonly GuardedSecret[] | undefined;
 }
 
 export function completeManifest(prepared: PreparedManifest, options: CompleteOptions): ManifestResult {
   const { value, locate, references } = prepared;
-  const problems = checkRules({ manifest: value, references, facts: options.facts, outputFacts: options.outputFacts, locate });
+  const problems = checkRules({ manifest: value, references, facts: options.facts, outputFacts: options.outputFacts, locate, secrets: options.secrets ?? [] });
   const ruleDiagnostics = problems.map((problem) => ({ ...toDiagnostic(problem, options.file, locate), severity: problem.severity }));
   const diagnostics = [...prepared.schemaDiagnostics, ...ruleDiagnostics, ...prepared.warnings];
   const omitted = prepared.schemaOmitted ?? 0;

@@ -15,6 +15,11 @@ export interface FileFacts {
   isFile: boolean;
   /** Its real path (symlinks resolved) is inside the real path of the manifest's folder. */
   insideRoot: boolean;
+  /**
+   * The real path relative to the manifest's folder (POSIX), when inside it and reached through a
+   * symbolic link — what the rules judge besides the name written (a link to `.env` is a dotfile).
+   */
+  realPath?: string | undefined;
   size: number;
   /** From the first bytes; undefined when they are not those of a supported image format. */
   imageFormat?: ImageFormat | undefined;

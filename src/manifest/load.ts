@@ -6,6 +6,7 @@ import type { FileFacts, OutputFacts } from './file-facts.js';
 import { createCacheEntry, createCacheKey, prepareFromCache, readManifestCache, writeManifestCache } from './manifest-cache.js';
 import { MANIFEST_MAX_BYTES, manifestTooLarge } from './manifest-size.js';
 import { readFileFacts, readOutputFacts } from './read-facts.js';
+import type { GuardedSecret } from './rules.js';
 import { readManifestSchema } from './schema-file.js';
 import type { Manifest } from './types.js';
 
@@ -37,6 +38,11 @@ export interface LoadOptions {
    * are skipped when the text was seen before. Default false — `validate` writes nothing.
    */
   cache?: boolean;
+  /**
+   * The configured API keys (read from the environment and .env by the caller): a prompt that holds
+   * one is refused (rules.ts, checkSecrets). Only their names are ever shown.
+   */
+  secrets?: readonly GuardedSecret[];
 }
 
 export async function loadManifest(path: string, options: LoadOptions): Promise<LoadResult> {
@@ -47,7 +53,8 @@ export async function loadManifest(path: string, options: LoadOptions): Promise<
   const text = await readFile(absFile, 'utf8');
   const source: ManifestSource = { file, absFile, text };
   const root = dirname(absFile);
-  const complete = async (prepared: PreparedManifest) => completeManifest(prepared, { file, absFile, root, ...(await readFacts(root, prepared)) });
+  const complete = async (prepared: PreparedManifest) =>
+    completeManifest(prepared, { file, absFile, root, secrets: options.secrets, ...(await readFacts(root, prepared)) });
 
   if (!options.cache) return { ...(await loadFresh(text, file, complete)).result, source };
 

@@ -1,6 +1,6 @@
 import { closeSync, lstatSync, openSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { LIMITS } from '../api/capabilities.js';
 import { IMAGE_HEAD_BYTES, decodePromptText, detectImageFormat, type FileFacts, type OutputFacts } from './file-facts.js';
@@ -78,6 +78,10 @@ function readOneFile(
     insideRoot: real !== undefined && isInside(rootReal, real),
     size: stats.size,
   };
+  if (real !== undefined && facts.insideRoot) {
+    const realPath = relative(rootReal, real).split(sep).join('/');
+    if (realPath !== path) facts.realPath = realPath;
+  }
   if (!facts.isFile || !facts.insideRoot || facts.size > LIMITS.uploadImageBytes) return facts;
   try {
     if (uses.has('image')) facts.imageFormat = detectImageFormat(readHead(absolute));

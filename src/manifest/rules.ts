@@ -5,7 +5,7 @@ import { classifyReference } from './file-refs.js';
 import { asRecord, asString, looseShots, looseSubjects } from './loose.js';
 import type { ManifestProblem } from './diagnostics.js';
 import type { Mode } from './types.js';
-import { formatInstancePath, type Locate } from './source-span.js';
+import { formatInstancePath, type Locate, type PathSegment } from './source-span.js';
 import { describeChoices, suggestClosest } from './suggest.js';
 
 // Stage 3 (pure): what the schema cannot say — rules across fields, values inherited from
@@ -14,6 +14,15 @@ import { describeChoices, suggestClosest } from './suggest.js';
 // when the schema found problems (so a typo does not hide a missing file): they read the manifest
 // loosely and skip values of the wrong shape, which the schema has reported already.
 
+/**
+ * A key bach-render is configured with (BACH_ACCESS_KEY, BACH_SECRET_KEY), passed in by the shell,
+ * which reads the environment: no text the manifest sends may contain one. Only `name` is ever shown.
+ */
+export interface GuardedSecret {
+  name: string;
+  value: string;
+}
+
 export interface RuleContext {
   /** The parsed manifest, valid or not. */
   manifest: unknown;
@@ -21,6 +30,8 @@ export interface RuleContext {
   facts: (path: string) => FileFacts;
   outputFacts: OutputFacts;
   locate: Locate;
+  /** Keys no prompt may contain (empty when the shell passed none). */
+  secrets: readonly GuardedSecret[];
   report: (problem: ManifestProblem & { severity?: 'error' | 'warning' }) => void;
 }
 
@@ -33,13 +44,16 @@ export const RULES: readonly Rule[] = [
   checkSubjectNames,
   checkEffectiveDurations,
   checkReferences,
+  checkSecrets,
   checkOutput,
 ];
 
-export function checkRules(context: Omit<RuleContext, 'report'>): Array<ManifestProblem & { severity: 'error' | 'warning' }> {
+export function checkRules(
+  context: Omit<RuleContext, 'report' | 'secrets'> & { secrets?: readonly GuardedSecret[] },
+): Array<ManifestProblem & { severity: 'error' | 'warning' }> {
   const problems: Array<ManifestProblem & { severity: 'error' | 'warning' }> = [];
   const report: RuleContext['report'] = (problem) => problems.push({ ...problem, severity: problem.severity ?? 'error' });
-  for (const rule of RULES) rule({ ...context, report });
+  for (const rule of RULES) rule({ ...context, secrets: context.secrets ?? [], report });
   return problems;
 }
 
@@ -156,6 +170,14 @@ function judgeFile(path: string, use: 'image' | 'prompt', fact: FileFacts): { co
     }
     return undefined;
   }
+  const hidden = [path, fact.realPath].find((name) => name !== undefined && isHiddenPath(name));
+  if (hidden !== undefined) {
+    return {
+      code: 'hidden-prompt-file',
+      message: `"${path}" ${hidden === path ? 'is' : `leads (through a symbolic link) to "${hidden}",`} a hidden file or inside a hidden folder; it is not sent as a prompt`,
+      hint: 'Files and folders whose names begin with a dot (.env, .git/, .bach/) hold configuration and keys. Keep prompts in ordinary files, e.g. prompts/opening.md.',
+    };
+  }
   const text = fact.promptText;
   if (!text || !text.ok) return { code: 'prompt-not-text', message: `"${path}" is not UTF-8 text` };
   if (text.text.length === 0) return { code: 'length', message: `prompt file "${path}" is empty` };
@@ -168,6 +190,55 @@ function judgeFile(path: string, use: 'image' | 'prompt', fact: FileFacts): { co
   }
   return undefined;
 }
+
+/**
+ * Decided: a prompt file is refused when any segment of its path (as written, or as reached through a
+ * symbolic link) begins with a dot. That covers `.env`, `.git/config`, `.bach/…` and every other
+ * dotfile; a prompt has no reason to live in one, and sending one sends whatever keys it holds.
+ */
+function isHiddenPath(path: string): boolean {
+  return path.split('/').some((segment) => segment.startsWith('.') && segment !== '.' && segment !== '..');
+}
+
+/**
+ * No text the manifest sends may contain a configured key: not a prompt file's text (a file that
+ * happens to hold the key, or a prompt_file pointed at one by a hostile branch), nor an inline
+ * prompt or description. Decided: the check is a plain substring test of each key's value (keys are
+ * long random strings); a key shorter than MIN_GUARDED_KEY_CHARS is not checked, since it would match
+ * ordinary words. The message names the variable, never the value.
+ */
+function checkSecrets({ manifest, references, facts, secrets, report }: RuleContext): void {
+  const guarded = secrets.filter((secret) => secret.value.length >= MIN_GUARDED_KEY_CHARS);
+  if (guarded.length === 0) return;
+  const holder = (text: unknown) => (typeof text === 'string' ? guarded.find((secret) => text.includes(secret.value))?.name : undefined);
+  const refuse = (path: PathSegment[], what: string, name: string) =>
+    report({
+      code: 'secret-in-prompt',
+      path,
+      at: 'value',
+      message: `${formatInstancePath(path)}: ${what} contains the value of ${name}; bach-render never sends a key to the API`,
+      hint: 'Remove the key from the text (and rotate it if it was ever committed or shared).',
+    });
+  for (const { path, use, ref } of references) {
+    if (use !== 'prompt' || ref.kind !== 'file') continue;
+    const text = facts(ref.path).promptText;
+    const name = text?.ok ? holder(text.text) : undefined;
+    if (name) refuse(path, `the text of "${ref.path}"`, name);
+  }
+  const check = (path: PathSegment[], value: unknown) => {
+    const name = holder(value);
+    if (name) refuse(path, 'the text', name);
+  };
+  const defaults = asRecord(asRecord(manifest)?.defaults);
+  for (const field of ['negative_prompt', 'audio_prompt']) check(['defaults', field], defaults?.[field]);
+  for (const [key, subject] of looseSubjects(manifest)) for (const field of ['name', 'description']) check(['subjects', key, field], subject[field]);
+  looseShots(manifest).forEach((shot, index) => {
+    for (const field of ['prompt', 'negative_prompt', 'audio_prompt']) check(['shots', index, field], shot[field]);
+  });
+}
+
+/** Keys shorter than this are not looked for in prompts (they would match ordinary words). */
+export const MIN_GUARDED_KEY_CHARS = 8;
 
 function checkOutput({ manifest, outputFacts, report }: RuleContext): void {
   const output = asString(asRecord(manifest)?.output);

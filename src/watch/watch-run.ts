@@ -1,8 +1,10 @@
 import type { WatchSessionOptions } from './watch-session.js';
 import { buildOnce } from '../build/build-once.js';
 import { reportDiagnostics } from '../build/report-load-failure.js';
+import { readGuardedSecrets } from '../api/guarded-secrets.js';
 import { countErrors } from '../manifest/diagnostics.js';
 import { loadManifest, type LoadResult } from '../manifest/load.js';
+import { locateManifestFile } from '../state/up-to-date.js';
 import type { WatchEvent, WatchRunResult } from './events.js';
 import { createSpendMeter, type SpendMeter } from './spend-meter.js';
 import { listFilesOfInvalid, listWatchFiles } from './watch-list.js';
@@ -38,8 +40,10 @@ export interface WatchRunContext
   reportError(error: unknown): void;
 }
 
-export function loadForWatch(ctx: Pick<WatchRunContext, 'flags' | 'context'>): Promise<LoadResult> {
-  return loadManifest(ctx.flags.path, { cwd: ctx.context.cwd, cache: true });
+export async function loadForWatch(ctx: Pick<WatchRunContext, 'flags' | 'context'>): Promise<LoadResult> {
+  // The keys are read at every load: a .env edited during the session counts from the next save.
+  const secrets = await readGuardedSecrets(locateManifestFile(ctx.context.cwd, ctx.flags.path), ctx.context.env);
+  return loadManifest(ctx.flags.path, { cwd: ctx.context.cwd, cache: true, secrets });
 }
 
 export async function executeWatchRun(ctx: WatchRunContext, changes: string[]): Promise<void> {
