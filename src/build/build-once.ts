@@ -11,6 +11,7 @@ import type { Reporter } from '../report/reporter.js';
 import { HashCache } from '../state/hash-cache.js';
 import { Journal, type JournalEntry } from '../state/journal.js';
 import { statePaths, type StatePaths } from '../state/paths.js';
+import { assertProjectLinksInside } from '../state/project-links.js';
 import { removeStaleLockfileTemps, removeStaleTempFiles } from '../state/temp-files.js';
 import { forgetUpToDate, recordUpToDate, stampOf, toRootRelative, type Stamp } from '../state/up-to-date.js';
 import { listLocalFiles } from '../manifest/list-local-files.js';
@@ -49,6 +50,9 @@ export async function buildOnce(options: BuildOnceOptions): Promise<BuildOutcome
   const { manifest, flags, reporter, clock } = options;
   const paths = statePaths(manifest.root);
   const lockPath = lockfilePathFor(manifest.file);
+  // Before anything is read from or written to .bach/, the lockfile or the output folder (each run:
+  // a link made during a watch session counts too).
+  await assertProjectLinksInside({ root: manifest.root, lockfile: lockPath, output: manifest.output });
   const only = resolveSelection(manifest, '--only', flags.only);
   const force = resolveSelection(manifest, '--force', flags.force);
   // Under the folder lock (a session means it is held): a lockfile write killed midway left its temp file.

@@ -12,6 +12,7 @@ import type { Palette } from '../report/colors.js';
 import { HashCache } from '../state/hash-cache.js';
 import { Journal } from '../state/journal.js';
 import { statePaths } from '../state/paths.js';
+import { assertProjectLinksInside } from '../state/project-links.js';
 import { stampOf } from '../state/up-to-date.js';
 import { UploadRecords } from '../state/upload-records.js';
 import { noteUpToDate } from './build-once.js';
@@ -39,6 +40,8 @@ export async function runPlan(options: RunPlanOptions, context: CliContext): Pro
   const only = resolveSelection(manifest, '--only', values.only);
   const force = resolveSelection(manifest, '--force', values.force);
   const lockPath = lockfilePathFor(manifest.file);
+  // A plan writes caches into .bach/ and reads the lockfile: neither may lead out of the project.
+  await assertProjectLinksInside({ root: manifest.root, lockfile: lockPath, output: manifest.output });
   const lockStamp = stampOf(lockPath);
   const { lock } = await readLockfile(lockPath, lockfilePathFor(loaded.source.file));
   const journal = new Journal(paths.journal).readAll().entries;

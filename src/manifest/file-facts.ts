@@ -32,7 +32,10 @@ export interface FileFacts {
 export interface OutputFacts {
   exists: boolean;
   isDirectory: boolean;
+  /** Its real path — or, when it does not exist yet, that of what it would be created under — is inside the root. */
   insideRoot: boolean;
+  /** That real path relative to the root (POSIX), when inside it and not the path written. */
+  realPath?: string | undefined;
 }
 
 /** Bytes read from the start of an image: enough for every signature, SVG's XML prolog included. */

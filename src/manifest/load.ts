@@ -3,7 +3,7 @@ import { dirname, join, normalize, resolve } from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import { completeManifest, type ManifestResult, type PreparedManifest } from './complete.js';
 import type { FileFacts, OutputFacts } from './file-facts.js';
-import { createCacheEntry, createCacheKey, prepareFromCache, readManifestCache, writeManifestCache } from './manifest-cache.js';
+import { createCacheEntry, createCacheKey, isStateFolderInside, prepareFromCache, readManifestCache, writeManifestCache } from './manifest-cache.js';
 import { MANIFEST_MAX_BYTES, manifestTooLarge } from './manifest-size.js';
 import { readFileFacts, readOutputFacts } from './read-facts.js';
 import type { GuardedSecret } from './rules.js';
@@ -56,7 +56,7 @@ export async function loadManifest(path: string, options: LoadOptions): Promise<
   const complete = async (prepared: PreparedManifest) =>
     completeManifest(prepared, { file, absFile, root, secrets: options.secrets, ...(await readFacts(root, prepared)) });
 
-  if (!options.cache) return { ...(await loadFresh(text, file, complete)).result, source };
+  if (!options.cache || !(await isStateFolderInside(root))) return { ...(await loadFresh(text, file, complete)).result, source };
 
   const cachePath = join(root, MANIFEST_CACHE_PATH);
   const key = createCacheKey(text, readManifestSchema().sha256);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { lstat, mkdir, readFile, realpath } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { isInsideFolder } from '../util/real-path.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { PreparedManifest } from './complete.js';
 import { collectReferences, listReferencedFiles, localOutputFolder } from './file-refs.js';
@@ -98,6 +99,27 @@ export function parseManifestCache(text: string): ManifestCacheEntry | undefined
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Whether `.bach/` beside the manifest may hold the cache: a real folder, a link that stays inside the
+ * project, or nothing yet. A `.bach` link that leads elsewhere is neither read (what it holds is not
+ * this project's) nor written through; the build refuses such a link before it writes anything else
+ * (state/project-links.ts), and loading must not write through it first.
+ */
+export async function isStateFolderInside(root: string): Promise<boolean> {
+  const folder = join(root, '.bach');
+  try {
+    if (!(await lstat(folder)).isSymbolicLink()) return true;
+  } catch {
+    return true; // not there yet: it will be created as a real folder
+  }
+  try {
+    const [rootReal, real] = await Promise.all([realpath(root), realpath(folder)]);
+    return isInsideFolder(rootReal, real);
+  } catch {
+    return false; // a dangling or looping link
+  }
 }
 
 export async function writeManifestCache(path: string, entry: ManifestCacheEntry): Promise<void> {

@@ -1,8 +1,9 @@
 import { closeSync, lstatSync, openSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { LIMITS } from '../api/capabilities.js';
+import { isInsideFolder, realpathOfNearest } from '../util/real-path.js';
 import { IMAGE_HEAD_BYTES, decodePromptText, detectImageFormat, type FileFacts, type OutputFacts } from './file-facts.js';
 import type { FileUse } from './file-refs.js';
 
@@ -39,12 +40,26 @@ export async function readFileFacts(root: string, files: ReadonlyMap<string, Rea
   return out;
 }
 
+/**
+ * Where the output folder leads. One that does not exist yet is judged by what it would be created
+ * under (its nearest existing ancestor, through any link), so `renders/x` below a `renders` link to
+ * elsewhere is caught before the build creates it there.
+ */
 export async function readOutputFacts(root: string, output: string): Promise<OutputFacts> {
+  const absolute = join(root, output);
+  const [rootReal, real] = await Promise.all([realpath(root), realpathOfNearest(absolute)]);
+  const insideRoot = real === undefined || isInsideFolder(rootReal, real);
+  const realPath = real !== undefined && insideRoot ? relative(rootReal, real).split(sep).join('/') : undefined;
+  const facts = (exists: boolean, isDirectory: boolean): OutputFacts => ({
+    exists,
+    isDirectory,
+    insideRoot,
+    ...(realPath !== undefined && realPath !== output ? { realPath } : {}),
+  });
   try {
-    const [stats, rootReal, real] = await Promise.all([stat(join(root, output)), realpath(root), realpath(join(root, output))]);
-    return { exists: true, isDirectory: stats.isDirectory(), insideRoot: isInside(rootReal, real) };
+    return facts(true, (await stat(absolute)).isDirectory());
   } catch (error) {
-    if (isMissing(error)) return { exists: false, isDirectory: false, insideRoot: true };
+    if (isMissing(error)) return facts(false, false);
     throw error;
   }
 }
@@ -75,7 +90,7 @@ function readOneFile(
   const facts: FileFacts = {
     exists: true,
     isFile: stats.isFile(),
-    insideRoot: real !== undefined && isInside(rootReal, real),
+    insideRoot: real !== undefined && isInsideFolder(rootReal, real),
     size: stats.size,
   };
   if (real !== undefined && facts.insideRoot) {
@@ -110,10 +125,6 @@ function realpathOrUndefined(path: string): string | undefined {
   }
 }
 
-function isInside(rootReal: string, real: string): boolean {
-  const rel = relative(rootReal, real);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
 
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;

@@ -1,6 +1,7 @@
 import { LIMITS, MODES } from '../api/capabilities.js';
 import type { FileFacts, OutputFacts } from './file-facts.js';
 import type { FileReference } from './file-refs.js';
+import { BUILT_IN_DEFAULTS } from './defaults.js';
 import { classifyReference } from './file-refs.js';
 import { asRecord, asString, looseShots, looseSubjects } from './loose.js';
 import type { ManifestProblem } from './diagnostics.js';
@@ -241,21 +242,41 @@ function checkSecrets({ manifest, references, facts, secrets, report }: RuleCont
 export const MIN_GUARDED_KEY_CHARS = 8;
 
 function checkOutput({ manifest, outputFacts, report }: RuleContext): void {
-  const output = asString(asRecord(manifest)?.output);
-  if (output === undefined || output === '') return;
+  const written = asRecord(manifest)?.output;
+  if (written === '' || (written !== undefined && typeof written !== 'string')) return; // the schema's to report
+  const output = written ?? BUILT_IN_DEFAULTS.output;
+  const name = written === undefined ? `output: "${output}" (the default)` : `output: "${output}"`;
   const ref = classifyReference(output);
-  const outside = ref.kind === 'url' || (ref.kind === 'invalid' && ref.code !== 'not-a-file') || (ref.kind === 'file' && outputFacts.exists && !outputFacts.insideRoot);
+  const outside = ref.kind === 'url' || (ref.kind === 'invalid' && ref.code !== 'not-a-file') || (ref.kind === 'file' && !outputFacts.insideRoot);
+  const reserved = ref.kind === 'file' ? [ref.path, outputFacts.realPath].find((path) => path !== undefined && isReservedFolder(path)) : undefined;
   if (outside) {
     report({
       code: 'output-outside-root',
       path: ['output'],
       at: 'value',
-      message: `output: "${output}" is not a folder inside the manifest's folder`,
+      message: `${name} is not a folder inside the manifest's folder${ref.kind === 'file' ? ' (a symbolic link leads elsewhere)' : ''}`,
       hint: 'bach-render writes only beside the manifest: use a relative folder such as `renders`.',
     });
+  } else if (reserved !== undefined) {
+    const via = ref.kind === 'file' && reserved === ref.path ? 'is' : `leads (through a symbolic link) to "${reserved}",`;
+    report({
+      code: 'output-reserved',
+      path: ['output'],
+      at: 'value',
+      message: `${name} ${via} inside .git/ or .bach/; videos are never written there`,
+      hint: '.git/ is git\'s own (a file in .git/hooks runs as a program) and .bach/ is bach-render\'s state: use a folder such as `renders`.',
+    });
   } else if (ref.kind === 'file' && outputFacts.exists && !outputFacts.isDirectory) {
-    report({ code: 'output-not-a-folder', path: ['output'], at: 'value', message: `output: "${output}" exists and is not a folder` });
+    report({ code: 'output-not-a-folder', path: ['output'], at: 'value', message: `${name} exists and is not a folder` });
   }
+}
+
+/**
+ * Decided: any path segment `.git` or `.bach` (case-insensitively: the folder is the same on macOS and
+ * Windows) makes the output folder reserved — a nested repository's `.git` as much as the project's.
+ */
+function isReservedFolder(path: string): boolean {
+  return path.split('/').some((segment) => ['.git', '.bach'].includes(segment.toLowerCase()));
 }
 
 function formatMB(bytes: number): string {

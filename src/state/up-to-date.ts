@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { isCount, isFiniteNumber, isObject, isRootRelativePath, isShotId, parseJsonOrUndefined } from './shapes.js';
 
@@ -45,6 +45,8 @@ export function locateManifestFile(cwd: string, path: string): string | null {
 export function checkUpToDate(manifestFile: string, version: string): string[] | null {
   const root = dirname(manifestFile);
   const state = join(root, '.bach');
+  // A `.bach` link leading out of the project is not this project's state: the full path refuses it.
+  if (!isRealFolderInside(root, state)) return null;
   let text: string;
   try {
     text = readFileSync(join(state, FILE), 'utf8');
@@ -151,6 +153,16 @@ function hasLockfileTemp(manifestFile: string): boolean {
   const prefix = `.${basename(manifestFile, extname(manifestFile))}.lock.`;
   try {
     return readdirSync(dirname(manifestFile)).some((name) => name.startsWith(prefix) && /^[0-9a-f]{12}\.tmp$/.test(name.slice(prefix.length)));
+  } catch {
+    return false;
+  }
+}
+
+function isRealFolderInside(root: string, folder: string): boolean {
+  try {
+    if (!lstatSync(folder).isSymbolicLink()) return true;
+    const rel = relative(realpathSync(root), realpathSync(folder));
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
   } catch {
     return false;
   }

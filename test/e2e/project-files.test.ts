@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { useEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { textStoryboard } from '../helpers/storyboards.js';
 import { testdir } from '../helpers/testdir.js';
@@ -29,5 +29,57 @@ describe('the project folder', () => {
     expect(build.code, build.stderr).toBe(0);
     expect(existsSync(join(root, leftover))).toBe(false);
     expect(readdirSync(root).filter((name) => name.endsWith('.tmp')).sort()).toEqual([...others].sort());
+  });
+
+  describe('links that leave the project are refused before anything is written', () => {
+    async function outsideFolder(): Promise<string> {
+      const outside = await testdir({ lock: 'precious\n', 'hashes.json': 'precious\n' });
+      return outside;
+    }
+    const snapshot = (folder: string) => readdirSync(folder).sort().map((name) => `${name}:${readFileSync(join(folder, name), 'utf8')}`);
+
+    it.each([
+      ['.bach', (root: string, outside: string) => symlinkSync(outside, join(root, '.bach'))],
+      ['the default output folder', (root: string, outside: string) => symlinkSync(outside, join(root, 'renders'))],
+      ['bach.lock', (root: string, outside: string) => symlinkSync(join(outside, 'lock'), join(root, 'bach.lock'))],
+      ['a folder above the output', (root: string, outside: string) => {
+        writeFileSync(join(root, 'bach.yaml'), `output: out/videos\n${textStoryboard(1)}`);
+        symlinkSync(outside, join(root, 'out'));
+      }],
+    ])('%s', async (_name, link) => {
+      const emulator = await useEmulator({ processingMs: 10 });
+      const outside = await outsideFolder();
+      const root = await testdir({ 'bach.yaml': textStoryboard(1) });
+      link(root, outside);
+      const before = snapshot(outside);
+      const refusal = /symbolic link leads out of the project|error\[output-outside-root\]/;
+      for (const args of [['--reporter', 'plain'], ['--dry-run'], ['plan']]) {
+        const result = await runCli(args, { cwd: root, env: env(emulator) });
+        expect(result.code, `${args.join(' ')}: ${result.stdout}${result.stderr}`).toBe(1);
+        expect(result.stderr).toMatch(refusal);
+        expect(snapshot(outside)).toEqual(before);
+      }
+      // Watch keeps watching a project it cannot build yet (or exits when it cannot even start).
+      const watch = startCli(['watch', '--reporter', 'plain'], { cwd: root, env: env(emulator) });
+      let output = '';
+      watch.child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      watch.child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      for (let waited = 0; !refusal.test(output) && watch.child.exitCode === null && waited < 15_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      watch.child.kill('SIGINT');
+      await watch.result;
+      expect(output).toMatch(refusal);
+      expect(snapshot(outside)).toEqual(before);
+      expect(emulator.stats().submissions.total).toBe(0);
+    });
+
+    it('a link that stays inside the project is fine', async () => {
+      const emulator = await useEmulator({ processingMs: 10 });
+      const root = await testdir({ 'bach.yaml': textStoryboard(1) });
+      mkdirSync(join(root, 'state'));
+      symlinkSync('state', join(root, '.bach'));
+      const result = await runCli(['--reporter', 'plain'], { cwd: root, env: env(emulator) });
+      expect(result.code, result.stderr).toBe(0);
+      expect(existsSync(join(root, 'state/cache'))).toBe(true);
+    });
   });
 });
