@@ -23,6 +23,8 @@ export interface FileFacts {
   size: number;
   /** From the first bytes; undefined when they are not those of a supported image format. */
   imageFormat?: ImageFormat | undefined;
+  /** The file starts like `imageFormat` but its header is damaged (what is wrong; see image-header.ts). */
+  imageProblem?: string | undefined;
   /** For files used as `prompt_file`. */
   promptText?: PromptText | undefined;
   /** The file exists but could not be read (the error code, e.g. EACCES). */

@@ -4,7 +4,8 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { LIMITS } from '../api/capabilities.js';
 import { isInsideFolder, realpathOfNearest } from '../util/real-path.js';
-import { IMAGE_HEAD_BYTES, decodePromptText, detectImageFormat, type FileFacts, type OutputFacts } from './file-facts.js';
+import { decodePromptText, type FileFacts, type OutputFacts } from './file-facts.js';
+import { inspectImage } from './image-header.js';
 import type { FileUse } from './file-refs.js';
 
 // Shell: gathers the facts the rules judge, for every referenced local file.
@@ -99,7 +100,7 @@ function readOneFile(
   }
   if (!facts.isFile || !facts.insideRoot || facts.size > LIMITS.uploadImageBytes) return facts;
   try {
-    if (uses.has('image')) facts.imageFormat = detectImageFormat(readHead(absolute));
+    if (uses.has('image')) Object.assign(facts, readImageFacts(absolute, facts.size));
     if (uses.has('prompt')) facts.promptText = decodePromptText(readFileSync(absolute));
   } catch (error) {
     facts.unreadable = (error as NodeJS.ErrnoException).code ?? 'error';
@@ -107,11 +108,19 @@ function readOneFile(
   return facts;
 }
 
-function readHead(path: string): Uint8Array {
+/** The image's format by its first bytes, and what is wrong with its header, if anything (image-header.ts). */
+function readImageFacts(path: string, size: number): Pick<FileFacts, 'imageFormat' | 'imageProblem'> {
   const fd = openSync(path, 'r');
   try {
-    const head = new Uint8Array(IMAGE_HEAD_BYTES);
-    return head.subarray(0, readSync(fd, head, 0, IMAGE_HEAD_BYTES, 0));
+    const header = inspectImage({
+      size,
+      read: (offset, length) => {
+        const bytes = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+        return bytes.subarray(0, bytes.length === 0 ? 0 : readSync(fd, bytes, 0, bytes.length, offset));
+      },
+    });
+    if (header === undefined) return { imageFormat: undefined };
+    return header.ok ? { imageFormat: header.format } : { imageFormat: header.format, imageProblem: header.problem };
   } finally {
     closeSync(fd);
   }

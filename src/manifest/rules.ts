@@ -1,5 +1,5 @@
 import { LIMITS, MODES } from '../api/capabilities.js';
-import type { FileFacts, OutputFacts } from './file-facts.js';
+import type { FileFacts, ImageFormat, OutputFacts } from './file-facts.js';
 import type { FileReference } from './file-refs.js';
 import { BUILT_IN_DEFAULTS } from './defaults.js';
 import { classifyReference } from './file-refs.js';
@@ -169,6 +169,13 @@ function judgeFile(path: string, use: 'image' | 'prompt', fact: FileFacts): { co
     if (fact.imageFormat === undefined) {
       return { code: 'not-an-image', message: `"${path}" is not an image (its content is not jpg, png, gif, bmp, webp, svg, ico or tiff)` };
     }
+    if (fact.imageProblem !== undefined) {
+      return {
+        code: 'image-damaged',
+        message: `"${path}" starts like a ${FORMAT_NAMES[fact.imageFormat]} image, but ${fact.imageProblem}`,
+        hint: 'Export or save the image again; a file cut short by a copy or a download looks like this.',
+      };
+    }
     return undefined;
   }
   const hidden = [path, fact.realPath].find((name) => name !== undefined && isHiddenPath(name));
@@ -240,6 +247,8 @@ function checkSecrets({ manifest, references, facts, secrets, report }: RuleCont
 
 /** Keys shorter than this are not looked for in prompts (they would match ordinary words). */
 export const MIN_GUARDED_KEY_CHARS = 8;
+
+const FORMAT_NAMES: Record<ImageFormat, string> = { jpeg: 'JPEG', png: 'PNG', gif: 'GIF', bmp: 'BMP', webp: 'WebP', svg: 'SVG', ico: 'ICO', tiff: 'TIFF' };
 
 function checkOutput({ manifest, outputFacts, report }: RuleContext): void {
   const written = asRecord(manifest)?.output;

@@ -8,6 +8,7 @@ import { findDamagedCacheEntries, listCachedFingerprints } from '../state/result
 import type { StatePaths } from '../state/paths.js';
 import { listLocalFiles } from '../manifest/list-local-files.js';
 import { createPlan, outputPathFor, type OutputState, type PlanInputs } from './create-plan.js';
+import { findNeighbourWarnings } from './neighbour-manifests.js';
 import type { Plan } from './types.js';
 
 // The shell around createPlan: everything the planner needs, read from disk once. Unchanged files
@@ -67,14 +68,20 @@ export async function gatherPlanInputs(options: GatherOptions): Promise<PlanInpu
 }
 
 /**
- * createPlan, after checking the cache entries it would restore from: an entry whose record cannot be
- * read (damaged, truncated, planted) is dropped from the plan's view with a warning, and the shot is
- * planned as if it were not cached — its cost shown, rendered again, the entry replaced by the new
- * result. Only the records of entries the plan uses are read, and the plan is made again only when
- * one of them is damaged.
+ * createPlan, with what the disk can say against it checked first:
+ * - the cache entries it would restore from: an entry whose record cannot be read (damaged, truncated,
+ *   planted) is dropped from the plan's view with a warning, and the shot is planned as if it were not
+ *   cached — its cost shown, rendered again, the entry replaced by the new result. Only the records of
+ *   entries the plan uses are read, and the plan is made again only when one of them is damaged;
+ * - other manifests in the folder with the same shot ids (neighbour-manifests.ts): a warning.
  */
 export async function createCheckedPlan(inputs: PlanInputs, options: { cacheDir: string; warn: (message: string) => void }): Promise<Plan> {
-  const plan = createPlan(inputs);
+  const plan = await withoutDamagedCacheEntries(createPlan(inputs), inputs, options);
+  for (const message of await findNeighbourWarnings(inputs.manifest, plan)) options.warn(message);
+  return plan;
+}
+
+async function withoutDamagedCacheEntries(plan: Plan, inputs: PlanInputs, options: { cacheDir: string; warn: (message: string) => void }): Promise<Plan> {
   const fromCache = plan.shots.filter((shot) => shot.source === 'cache');
   if (fromCache.length === 0) return plan;
   const damaged = new Set(await findDamagedCacheEntries(options.cacheDir, fromCache.map((shot) => shot.fingerprint)));

@@ -82,4 +82,42 @@ describe('the project folder', () => {
       expect(existsSync(join(root, 'state/cache'))).toBe(true);
     });
   });
+
+  describe('two manifests in one folder', () => {
+    it('with the same shot ids: a warning naming the shared videos, from build and plan', async () => {
+      const emulator = await useEmulator({ processingMs: 10 });
+      const root = await testdir({ 'bach.yaml': textStoryboard(2), 'other.yaml': textStoryboard(3, { resolution: '1080p' }) });
+      const other = await runCli(['other.yaml', '--reporter', 'plain'], { cwd: root, env: env(emulator) });
+      expect(other.code, other.stderr).toBe(0);
+      const build = await runCli(['--reporter', 'plain'], { cwd: root, env: env(emulator) });
+      expect(build.code, build.stderr).toBe(0);
+      const warning =
+        'warning: other.yaml (lockfile other.lock) has shots with the same ids as bach.yaml: shot-000, shot-001; they share renders/shot-000.mp4, renders/shot-001.mp4 and .bach/: each build overwrites the other\'s videos';
+      expect(build.stderr).toContain(warning);
+      const plan = await runCli(['plan'], { cwd: root });
+      expect(plan.stderr).toContain(warning);
+    });
+
+    it('with their own output folders: a milder warning; with other ids, or another tool\'s lockfile: none', async () => {
+      const emulator = await useEmulator({ processingMs: 10 });
+      const root = await testdir({
+        'bach.yaml': textStoryboard(1),
+        'other.yaml': `output: other-renders\n${textStoryboard(1)}`,
+        'third.yaml': textStoryboard(1, { prefix: 'third' }),
+        'flake.lock': '{"nodes": {}, "version": 7}',
+        'yarn.lock': '# yarn lockfile v1\n',
+      });
+      for (const name of ['other.yaml', 'third.yaml']) expect((await runCli([name], { cwd: root, env: env(emulator) })).code).toBe(0);
+      const plan = await runCli(['plan'], { cwd: root });
+      expect(plan.stderr.trim().split('\n')).toEqual([
+        'warning: other.yaml (lockfile other.lock) has shots with the same ids as bach.yaml: shot-000; they share .bach/ (its journal and messages go by shot id). Keep each manifest in a folder of its own',
+      ]);
+    });
+
+    it('bach.yml beside bach.yaml: they share the lockfile itself', async () => {
+      const root = await testdir({ 'bach.yaml': textStoryboard(1), 'bach.yml': textStoryboard(1) });
+      const plan = await runCli(['plan'], { cwd: root });
+      expect(plan.stderr).toContain('warning: bach.yml is beside bach.yaml and uses the same lockfile (bach.lock), .bach/ and outputs');
+    });
+  });
 });
