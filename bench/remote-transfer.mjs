@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { openTeamCache } from '../dist/remote/open-team-cache.js';
 import { resolveRemoteSettings } from '../dist/remote/remote-settings.js';
-import { fingerprintRequest } from '../dist/plan/fingerprint.js';
+import { fingerprintRequest } from '../dist/contract/fingerprint.js';
 import { peakRss } from './rss-probe.mjs';
 
 const [url, file, destination] = process.argv.slice(2);

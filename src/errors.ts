@@ -17,6 +17,8 @@ export interface Diagnostic {
   endLine?: number;
   endCol?: number;
   hint?: string;
+  /** Only on the diagnostic that closes a capped list: how many problems were found but not listed. */
+  omitted?: number;
 }
 
 /** A problem the user can fix; printed as `error: message` plus the hint, never with a stack. */

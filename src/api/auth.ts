@@ -6,6 +6,10 @@ import { SignJWT } from 'jose';
 // minute is left, so a leaked token is worth little and no request leaves with one about to expire.
 // The token and the secret stay inside this closure: nothing here logs, and errors from jose are
 // replaced by one that names neither.
+//
+// Token times follow the server's clock once it is known to differ from ours (followServerClock,
+// after a 1102 "token not valid yet"): a clock a few seconds fast would otherwise put `nbf` past the
+// 5 s grace, and every request would fail.
 
 export interface TokenSignerOptions {
   accessKey: string;
@@ -25,6 +29,12 @@ export interface TokenSigner {
   invalidate(): void;
   /** The current token, if any, for scrubbing texts that must not contain it. */
   currentToken(): string | undefined;
+  /**
+   * Dates tokens by the server's clock from now on: `serverTimeMs` is its time (a Date header) as of
+   * this moment. Returns how far this clock is ahead of it (ms; negative when behind) and how much the
+   * tokens' times moved. Drops the cached token.
+   */
+  followServerClock(serverTimeMs: number): { aheadMs: number; shiftMs: number };
 }
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 15 * 60;
@@ -37,9 +47,15 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
   const key = new TextEncoder().encode(options.secretKey);
   let cached: { token: string; exp: number } | undefined;
   let pending: Promise<string> | undefined;
+  /** Added to this clock to get the server's (0 until the server says otherwise). */
+  let offsetMs = 0;
+  /** Bumped by followServerClock: a token being signed by the old clock must not be cached. */
+  let clockGeneration = 0;
+  const nowSeconds = () => Math.floor((now() + offsetMs) / 1000);
 
   async function sign(): Promise<string> {
-    const issued = Math.floor(now() / 1000);
+    const generation = clockGeneration;
+    const issued = nowSeconds();
     const exp = issued + ttl;
     try {
       const token = await new SignJWT({})
@@ -48,7 +64,7 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
         .setNotBefore(issued - NOT_BEFORE_GRACE_SECONDS)
         .setExpirationTime(exp)
         .sign(key);
-      cached = { token, exp };
+      if (generation === clockGeneration) cached = { token, exp };
       return token;
     } catch {
       // jose's messages do not hold the key, but a wrapped cause could reach a log: keep none.
@@ -58,7 +74,7 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
 
   return {
     getToken() {
-      const seconds = Math.floor(now() / 1000);
+      const seconds = nowSeconds();
       if (cached && cached.exp - seconds > renewBefore) return Promise.resolve(cached.token);
       // Concurrent callers share one signing.
       pending ??= sign().finally(() => {
@@ -71,6 +87,16 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
     },
     currentToken() {
       return cached?.token;
+    },
+    followServerClock(serverTimeMs) {
+      // A Date header has whole seconds, so the server's clock is up to a second later than it says:
+      // erring early keeps `nbf` inside the grace, and costs at most a second of the token's life.
+      const previous = offsetMs;
+      offsetMs = serverTimeMs - now();
+      cached = undefined;
+      pending = undefined;
+      clockGeneration += 1;
+      return { aheadMs: -offsetMs, shiftMs: offsetMs - previous };
     },
   };
 }

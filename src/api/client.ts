@@ -48,6 +48,9 @@ export interface ApiClientOptions {
   onEvent?: (event: ApiEvent) => void;
 }
 
+/** A token refused for its time is retried with corrected times only when they move by this much. */
+const MIN_CLOCK_SHIFT_MS = 2_000;
+
 export function createApiClient(options: ApiClientOptions): BachApi {
   const clock: Clock = { ...systemClock, ...options.clock };
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
@@ -63,6 +66,32 @@ export function createApiClient(options: ApiClientOptions): BachApi {
   });
   const gate = createRateGate({ clock, ...(options.rateControl ? { control: options.rateControl } : {}) });
   let closed = false;
+  let clockSkewAnnounced = false;
+
+  /**
+   * After a 1102 (or a repeated 1103): tokens follow the server's clock; said once per client. A shift
+   * under MIN_CLOCK_SHIFT_MS means the clocks already agree (to the Date header's whole second): the
+   * refusal has another cause, and retrying would only repeat it.
+   */
+  const correctClock = (request: ApiRequestKind, serverTimeMs: number): boolean => {
+    const { aheadMs, shiftMs } = signer.followServerClock(serverTimeMs);
+    if (Math.abs(shiftMs) < MIN_CLOCK_SHIFT_MS) return false;
+    if (clockSkewAnnounced) return true;
+    clockSkewAnnounced = true;
+    // The Date header has whole seconds: the server's clock was up to a second past it, so the middle
+    // of that second is the best guess of how far apart the clocks are.
+    const seconds = Math.round(Math.abs(aheadMs - 500) / 1000);
+    emit({
+      type: 'api:clock-skew',
+      request,
+      attempt: 1,
+      delayMs: 0,
+      reason:
+        `this computer's clock is about ${seconds} s ${aheadMs >= 0 ? 'ahead of' : 'behind'} the API server's, which refused its token's time; ` +
+        "tokens are now dated by the server's clock (its Date header). Set this clock right (NTP) to stop relying on that.",
+    });
+    return true;
+  };
 
   const redact = (text: string): string =>
     redactSecrets(text, [options.credentials.secretKey, signer.currentToken() ?? '']);
@@ -84,6 +113,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
       emit,
       redact,
       renewToken: () => signer.invalidate(),
+      correctClock: (serverTimeMs) => correctClock(request, serverTimeMs),
       ...(signal ? { signal } : {}),
       ...(viaGate ? { gate } : {}),
     };

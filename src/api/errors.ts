@@ -28,6 +28,8 @@ export interface ApiErrorInit {
   retryable?: boolean;
   inDoubt?: boolean;
   retryAfterMs?: number;
+  /** The server's clock when it answered (its `Date` header), ms since the epoch. */
+  serverTimeMs?: number;
   gone?: boolean;
   /** Origin and path only (see redactUrl). */
   url?: string;
@@ -47,6 +49,8 @@ export class ApiError extends Error {
   /** A create whose outcome is unknown: the task may have been created and billed. */
   readonly inDoubt: boolean;
   readonly retryAfterMs: number | undefined;
+  /** The server's clock when it answered (its `Date` header), ms since the epoch. */
+  readonly serverTimeMs: number | undefined;
   /** A CDN URL answered 403/404/410: the file is no longer there. */
   readonly gone: boolean | undefined;
   readonly url: string | undefined;
@@ -63,6 +67,7 @@ export class ApiError extends Error {
     this.retryable = init.retryable ?? defaultRetryable(init);
     this.inDoubt = init.inDoubt ?? false;
     this.retryAfterMs = init.retryAfterMs;
+    this.serverTimeMs = init.serverTimeMs;
     this.gone = init.gone;
     this.url = init.url;
     this.attempts = init.attempts;
@@ -83,6 +88,7 @@ export class ApiError extends Error {
       retryable: this.retryable,
       inDoubt: this.inDoubt,
       retryAfterMs: this.retryAfterMs,
+      serverTimeMs: this.serverTimeMs,
       gone: this.gone,
       url: this.url,
       attempts: this.attempts,

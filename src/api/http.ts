@@ -75,7 +75,14 @@ export async function sendRequest(dispatcher: Dispatcher, req: JsonRequest, now:
   }
   const status = response.statusCode;
   const retryAfterMs = parseRetryAfter(response.headers['retry-after'], now);
-  const answer: HttpAnswer = { status, text: '', url, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  const serverTimeMs = parseHttpDate(response.headers.date);
+  const answer: HttpAnswer = {
+    status,
+    text: '',
+    url,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(serverTimeMs === undefined ? {} : { serverTimeMs }),
+  };
   try {
     answer.text = await readBodyText(response.body, url);
   } catch (error) {
@@ -87,6 +94,14 @@ export async function sendRequest(dispatcher: Dispatcher, req: JsonRequest, now:
     throw classifyTransportError(error, req.signal, url, 'unknown');
   }
   return answer;
+}
+
+/** An HTTP `Date` header (RFC 9110 IMF-fixdate; whole seconds) as ms since the epoch. */
+export function parseHttpDate(header: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(header) ? header[0] : header;
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /**

@@ -23,6 +23,12 @@ export interface RetryLoopOptions {
   emit: (event: ApiEvent) => void;
   /** Called before the retry that follows a 1103 (token expired). */
   renewToken?: () => void;
+  /**
+   * Called before the retry that follows a 1102 (token not valid yet) or a repeated 1103: the token's
+   * times are to follow the server's clock (its Date header). Returns false when that changes nothing
+   * worth a retry (the clocks agree: the refusal has another cause), and the error then stands.
+   */
+  correctClock?: (serverTimeMs: number) => boolean;
   /** Removes secrets from any text that leaves the loop. */
   redact: (text: string) => string;
 }
@@ -39,7 +45,7 @@ export async function runWithRetry<T>(
   options: RetryLoopOptions,
 ): Promise<RetryOutcome<T>> {
   const { signal, gate } = options;
-  const history = { unknownOutcomes: 0, tokenRenewals: 0 };
+  const history = { unknownOutcomes: 0, tokenRenewals: 0, clockCorrections: 0 };
   for (let attempt = 1; ; attempt += 1) {
     if (signal?.aborted) throw createAbortError(signal);
     const permit = gate ? await gate.acquire(signal) : undefined;
@@ -64,20 +70,26 @@ export async function runWithRetry<T>(
         policy: options.policy,
         random: options.clock.random,
       });
-      if (!decision.retry) {
+      const corrected = decision.retry && decision.reason === 'clock-skew' ? (options.correctClock?.(error.serverTimeMs!) ?? false) : true;
+      if (!decision.retry || !corrected) {
         throw error.with({ attempts: attempt, inDoubt: decision.inDoubt, message: options.redact(error.message) });
       }
-      if (decision.renewToken) {
+      if (decision.reason === 'clock-skew') {
+        history.clockCorrections += 1;
+      } else if (decision.renewToken) {
         history.tokenRenewals += 1;
         options.renewToken?.();
       }
-      options.emit({
-        type: eventType(decision.reason, options.requestClass),
-        request: options.request,
-        attempt,
-        delayMs: Math.max(decision.delayMs, pauseMs),
-        reason: options.redact(describeFailure(error)),
-      });
+      // A clock correction is announced by the client itself, once (see client.ts), not per request.
+      if (decision.reason !== 'clock-skew') {
+        options.emit({
+          type: eventType(decision.reason, options.requestClass),
+          request: options.request,
+          attempt,
+          delayMs: Math.max(decision.delayMs, pauseMs),
+          reason: options.redact(describeFailure(error)),
+        });
+      }
       await options.clock.sleep(decision.delayMs, signal).catch(() => {});
     }
   }

@@ -15,6 +15,11 @@ import { CODE } from '../contract/business-codes.js';
 //   succeeded and used the credits the retry was refused for).
 // - 401 with business code 1103 (token expired) renews the token and retries once, at once, for both
 //   classes: the server refused before processing.
+// - 401 with 1102 (token not valid yet: this clock is ahead of the server's by more than the token's 5 s
+//   of grace), or a 1103 again right after a renewal (this clock is behind by more than a token's
+//   life), means the clocks disagree: the token's times are corrected from the server's `Date` header
+//   and the request retried once, at once — again refused before processing. Without a Date header
+//   there is nothing to correct from, and the error stands.
 // - A Retry-After longer than `maxRetryAfterMs` is not waited for: the error is returned (retryable) so
 //   the run ends instead of hanging for an hour.
 
@@ -41,6 +46,8 @@ export interface RetryFailure {
   status?: number;
   code?: number;
   retryAfterMs?: number;
+  /** The server's clock, when its answer said (the `Date` header). */
+  serverTimeMs?: number;
 }
 
 /** What happened earlier in this request's life. */
@@ -48,9 +55,11 @@ export interface RetryHistory {
   /** Attempts whose outcome was unknown (counting the one that just failed, if unknown). */
   unknownOutcomes: number;
   tokenRenewals: number;
+  /** Token times corrected from the server's clock (at most once per request). */
+  clockCorrections?: number;
 }
 
-export type RetryReason = 'rate-limited' | 'server-error' | 'not-sent' | 'unknown-outcome' | 'token-expired';
+export type RetryReason = 'rate-limited' | 'server-error' | 'not-sent' | 'unknown-outcome' | 'token-expired' | 'clock-skew';
 
 export type RetryDecision =
   | { retry: true; delayMs: number; reason: RetryReason; renewToken: boolean; inDoubt: boolean }
@@ -72,11 +81,17 @@ export function decideRetry(input: RetryInput): RetryDecision {
   const isCreate = requestClass === 'create';
   const inDoubt = isCreate && history.unknownOutcomes > 0;
   const stop = { retry: false, inDoubt } as const;
-  const reason = classifyFailure(failure);
+  let reason = classifyFailure(failure);
   if (reason === undefined) return stop;
+  // A token signed a moment ago that expired already: the clocks disagree, not the token's age.
+  if (reason === 'token-expired' && history.tokenRenewals > 0) reason = 'clock-skew';
 
+  if (reason === 'clock-skew') {
+    if (failure.serverTimeMs === undefined || (history.clockCorrections ?? 0) > 0 || attempt >= policy.maxAttempts) return stop;
+    return { retry: true, delayMs: 0, reason, renewToken: true, inDoubt };
+  }
   if (reason === 'token-expired') {
-    if (history.tokenRenewals > 0 || attempt >= policy.maxAttempts) return stop;
+    if (attempt >= policy.maxAttempts) return stop;
     return { retry: true, delayMs: 0, reason, renewToken: true, inDoubt };
   }
   if (attempt >= policy.maxAttempts) return stop;
@@ -98,6 +113,7 @@ export function computeBackoffDelay(attempt: number, policy: RetryPolicy, random
 /** Why a failure may be retried, or undefined when it may not (4xx, protocol errors of an answer). */
 export function classifyFailure(failure: RetryFailure): RetryReason | undefined {
   if (failure.status === 401 && failure.code === CODE.tokenExpired) return 'token-expired';
+  if (failure.status === 401 && failure.code === CODE.tokenNotYetValid) return 'clock-skew';
   if (failure.outcome === 'not-sent') return 'not-sent';
   if (failure.outcome === 'unknown') return 'unknown-outcome';
   if (failure.kind !== 'http') return undefined;

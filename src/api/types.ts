@@ -12,11 +12,13 @@ export type ApiRequestKind = 'create' | 'query' | 'upload' | 'download' | 'check
 
 /**
  * What the client tells the reporters. One event per retry decision: `api:rate-limited` for a 429,
- * `api:in-doubt` for a create whose outcome was unknown and is retried once, `api:retry` for the rest.
+ * `api:in-doubt` for a create whose outcome was unknown and is retried once, `api:retry` for the rest —
+ * except a token refused for its time (1102, or 1103 right after a renewal): the client then dates its
+ * tokens by the server's clock and says so once, with `api:clock-skew`.
  * Carries no header, token, key or URL.
  */
 export interface ApiEvent {
-  type: 'api:retry' | 'api:rate-limited' | 'api:in-doubt';
+  type: 'api:retry' | 'api:rate-limited' | 'api:in-doubt' | 'api:clock-skew';
   request: ApiRequestKind;
   /** The attempt that failed (1-based). */
   attempt: number;

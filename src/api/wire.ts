@@ -74,6 +74,8 @@ export interface HttpAnswer {
   /** Redacted URL, for messages. */
   url?: string;
   retryAfterMs?: number;
+  /** The server's clock (its `Date` header), ms since the epoch: what a token's times are judged by. */
+  serverTimeMs?: number;
 }
 
 /** The envelope's `data` on success; throws ApiError otherwise. */
@@ -175,6 +177,7 @@ function throwHttpError(answer: HttpAnswer, code: number | undefined, serverMess
     ...(code === undefined ? {} : { code }),
     message: serverMessage || `HTTP ${answer.status}`,
     ...(answer.retryAfterMs === undefined ? {} : { retryAfterMs: answer.retryAfterMs }),
+    ...(answer.serverTimeMs === undefined ? {} : { serverTimeMs: answer.serverTimeMs }),
     ...(answer.url === undefined ? {} : { url: answer.url }),
   });
 }

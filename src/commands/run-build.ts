@@ -14,7 +14,7 @@ import { systemClock } from '../util/clock.js';
 export async function runBuild(settings: BuildSettings, context: CliContext, manifestFile: string): Promise<number> {
   // Seen before reading, so that a "no changes" snapshot is recorded only for the text the plan used.
   const manifestStamp = stampOf(manifestFile);
-  const loaded = await loadManifest(settings.path, { cwd: context.cwd, cache: true });
+  const loaded = await loadManifest(settings.path, { cwd: context.cwd, cache: true, secrets: settings.guardedSecrets });
   reportDiagnostics(loaded, context, settings.reporter === 'json');
   if (!loaded.ok) return 1;
   const { manifest } = loaded;

@@ -1,13 +1,15 @@
+import { lockfilePathFor } from '../lock/lockfile-io.js';
 import { loadManifest } from '../manifest/load.js';
-import { createPlan } from '../plan/create-plan.js';
 import { formatPlan } from '../plan/format-plan.js';
 import { createPlanJson } from '../plan/plan-json.js';
 import { persistentOriginOf, type BuildSettings } from '../project/build-settings.js';
+import { createCheckedPlan } from '../project/create-checked-plan.js';
 import { createPlanInputs } from '../project/create-plan-inputs.js';
 import { recordNoOp } from '../project/no-op.js';
 import { readProject } from '../project/read-project.js';
 import { writeProjectCaches } from '../project/write-project-caches.js';
 import { reportDiagnostics, reportTrackedEnv } from '../report/report-diagnostics.js';
+import { assertProjectLinksInside } from '../state/project-links.js';
 import { stampOf } from '../state/up-to-date.js';
 import type { CliContext } from '../util/cli-context.js';
 import type { Palette } from '../util/palette.js';
@@ -28,7 +30,7 @@ export interface RunPlanOptions {
 export async function runPlan(options: RunPlanOptions, context: CliContext): Promise<number> {
   const { settings, json, palette } = options;
   const manifestStamp = stampOf(options.manifestFile);
-  const loaded = await loadManifest(settings.path, { cwd: context.cwd, cache: true });
+  const loaded = await loadManifest(settings.path, { cwd: context.cwd, cache: true, secrets: settings.guardedSecrets });
   reportDiagnostics(loaded, context, json);
   const annotations = options.github ? await import('../report/write-annotations.js') : undefined;
   if (!loaded.ok) {
@@ -37,9 +39,11 @@ export async function runPlan(options: RunPlanOptions, context: CliContext): Pro
   }
   const { manifest } = loaded;
   const warnings = [...loaded.warnings, ...(await reportTrackedEnv(manifest.root, loaded.source.file, context))];
+  // A plan writes caches into .bach/ and reads the lockfile: neither may lead out of the project.
+  await assertProjectLinksInside({ root: manifest.root, lockfile: lockfilePathFor(manifest.file), output: manifest.output });
   const project = await readProject(manifest, { label: loaded.source.file, origin: persistentOriginOf(settings.api), now: Date.now });
   for (const notice of project.notices) context.stderr.write(`warning: ${notice}\n`);
-  const plan = createPlan(createPlanInputs(project, settings));
+  const plan = await createCheckedPlan(createPlanInputs(project, settings), { cacheDir: project.paths.cache, warn: (message) => context.stderr.write(`warning: ${message}\n`) });
   await recordNoOp(project, plan, { manifestStamp, narrowed: settings.only.length > 0 || settings.force.length > 0 });
   await writeProjectCaches(project);
   if (json) {

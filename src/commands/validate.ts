@@ -1,9 +1,11 @@
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliContext } from '../util/cli-context.js';
+import { readGuardedSecrets } from '../project/guarded-secrets.js';
 import { checkTrackedEnv } from '../project/tracked-env.js';
 import type { Diagnostic } from '../errors.js';
 import { UsageError } from '../errors.js';
+import { countErrors } from '../manifest/diagnostics.js';
 import { formatDiagnostics } from '../manifest/format.js';
 import { listLocalImages } from '../manifest/list-local-files.js';
 import { loadManifest } from '../manifest/load.js';
@@ -20,8 +22,9 @@ type ValidateReporter = 'text' | 'json' | 'github';
 
 export async function run(args: string[], context: CliContext): Promise<number> {
   const options = parseValidateArgs(args);
-  const path = resolveManifestPath(context.cwd, options.path).path;
-  const result = await loadManifest(path, { cwd: context.cwd });
+  const { path, file: manifestFile } = resolveManifestPath(context.cwd, options.path);
+  const secrets = await readGuardedSecrets(manifestFile, context.env);
+  const result = await loadManifest(path, { cwd: context.cwd, secrets });
   const file = result.source?.file ?? path;
   const tracked = result.source ? await checkTrackedEnv(dirname(result.source.absFile), join(dirname(file), '.env'), context.env) : undefined;
   const diagnostics: Diagnostic[] = [...(result.ok ? result.warnings : result.diagnostics), ...(tracked ? [tracked] : [])];
@@ -36,7 +39,7 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   const color = context.stderr.isTTY && !context.env.NO_COLOR;
   if (diagnostics.length > 0) context.stderr.write(formatDiagnostics(diagnostics, sources, { color }));
   if (!result.ok) {
-    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    const errors = countErrors(diagnostics);
     context.stderr.write(`\n${file}: ${errors} ${errors === 1 ? 'error' : 'errors'}\n`);
   } else {
     context.stdout.write(

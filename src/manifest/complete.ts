@@ -1,10 +1,10 @@
 import type { Diagnostic } from '../errors.js';
-import { sortDiagnostics, toDiagnostic } from './diagnostics.js';
+import { capDiagnostics, sortDiagnostics, toDiagnostic } from './diagnostics.js';
 import type { FileFacts, OutputFacts } from './file-facts.js';
 import type { FileReference, FileUse } from './file-refs.js';
 import type { ManifestInput } from './input-types.generated.js';
 import { resolveManifest } from './resolve.js';
-import { checkRules } from './rules.js';
+import { checkRules, type GuardedSecret } from './rules.js';
 import type { Locate } from './source-span.js';
 import type { Manifest } from './types.js';
 
@@ -20,6 +20,8 @@ export interface PreparedManifest {
   /** The parsed value; a ManifestInput when `schemaDiagnostics` is empty. */
   value: unknown;
   schemaDiagnostics: Diagnostic[];
+  /** Schema problems found beyond those in schemaDiagnostics (see validate.ts); 0 when absent. */
+  schemaOmitted?: number;
   locate: Locate;
   warnings: Diagnostic[];
   references: FileReference[];
@@ -37,14 +39,19 @@ export interface CompleteOptions {
   root: string;
   facts: (path: string) => FileFacts;
   outputFacts: OutputFacts;
+  /** Keys no prompt may contain (see rules.ts, checkSecrets); passed in by the shell. */
+  secrets?: readonly GuardedSecret[] | undefined;
 }
 
 export function completeManifest(prepared: PreparedManifest, options: CompleteOptions): ManifestResult {
   const { value, locate, references } = prepared;
-  const problems = checkRules({ manifest: value, references, facts: options.facts, outputFacts: options.outputFacts, locate });
+  const problems = checkRules({ manifest: value, references, facts: options.facts, outputFacts: options.outputFacts, locate, secrets: options.secrets ?? [] });
   const ruleDiagnostics = problems.map((problem) => ({ ...toDiagnostic(problem, options.file, locate), severity: problem.severity }));
   const diagnostics = [...prepared.schemaDiagnostics, ...ruleDiagnostics, ...prepared.warnings];
-  if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+  const omitted = prepared.schemaOmitted ?? 0;
+  if (omitted > 0 || diagnostics.some((d) => d.severity === 'error')) {
+    return { ok: false, diagnostics: capDiagnostics(sortDiagnostics(diagnostics), options.file, omitted) };
+  }
   const input = value as ManifestInput;
-  return { ok: true, manifest: resolveManifest(input, { file: options.absFile, root: options.root, locate }), warnings: sortDiagnostics(diagnostics) };
+  return { ok: true, manifest: resolveManifest(input, { file: options.absFile, root: options.root, locate }), warnings: capDiagnostics(sortDiagnostics(diagnostics), options.file) };
 }

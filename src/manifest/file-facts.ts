@@ -15,9 +15,16 @@ export interface FileFacts {
   isFile: boolean;
   /** Its real path (symlinks resolved) is inside the real path of the manifest's folder. */
   insideRoot: boolean;
+  /**
+   * The real path relative to the manifest's folder (POSIX), when inside it and reached through a
+   * symbolic link — what the rules judge besides the name written (a link to `.env` is a dotfile).
+   */
+  realPath?: string | undefined;
   size: number;
   /** From the first bytes; undefined when they are not those of a supported image format. */
   imageFormat?: ImageFormat | undefined;
+  /** The file starts like `imageFormat` but its header is damaged (what is wrong; see image-header.ts). */
+  imageProblem?: string | undefined;
   /** For files used as `prompt_file`. */
   promptText?: PromptText | undefined;
   /** The file exists but could not be read (the error code, e.g. EACCES). */
@@ -29,7 +36,10 @@ export interface FileFacts {
 export interface OutputFacts {
   exists: boolean;
   isDirectory: boolean;
+  /** Its real path — or, when it does not exist yet, that of what it would be created under — is inside the root. */
   insideRoot: boolean;
+  /** That real path relative to the root (POSIX), when inside it and not the path written. */
+  realPath?: string | undefined;
 }
 
 /** Bytes read from the start of an image: enough for every signature, SVG's XML prolog included. */

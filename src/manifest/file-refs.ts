@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { BUILT_IN_DEFAULTS } from './defaults.js';
 import { asArray, asRecord, asString, looseShots, looseSubjects } from './loose.js';
 import type { PathSegment } from './source-span.js';
 
@@ -102,10 +103,14 @@ function looksLikeFileName(raw: string): boolean {
   return !raw.includes('//') && /\.(png|jpe?g|gif|bmp|webp|svg|ico|tiff?|md|txt)$/i.test(raw);
 }
 
-/** The manifest's `output:` folder, root-relative, when it is a local path at all (the rules judge it). */
+/**
+ * The output folder, root-relative, when it is a local path at all (the rules judge it): the
+ * manifest's `output:`, or the default when it sets none — the default folder may be a symbolic
+ * link too, and is checked like a written one.
+ */
 export function localOutputFolder(manifest: unknown): string | undefined {
-  const output = asString(asRecord(manifest)?.output);
-  if (output === undefined) return undefined;
-  const ref = classifyReference(output);
+  const written = asRecord(manifest)?.output;
+  if (written !== undefined && typeof written !== 'string') return undefined;
+  const ref = classifyReference(written ?? BUILT_IN_DEFAULTS.output);
   return ref.kind === 'file' ? ref.path : undefined;
 }

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { createFileFacts, type FileFacts, type OutputFacts } from './file-facts.js';
 import { completeManifest, type ManifestResult } from './complete.js';
 import { prepareManifest } from './pipeline.js';
+import type { GuardedSecret } from './rules.js';
 
 // The whole load without the disk: manifest text plus file facts made up in memory. For tests of
 // every later stage (plan, render, watch) that need a real Manifest:
@@ -21,6 +22,8 @@ export interface FromTextOptions {
   facts?: Record<string, Partial<FileFacts>>;
   /** The output folder's facts. Default: it does not exist yet. */
   output?: Partial<OutputFacts>;
+  /** Configured keys no prompt may contain. */
+  secrets?: readonly GuardedSecret[];
 }
 
 export function loadManifestFromText(text: string, options: FromTextOptions = {}): ManifestResult {
@@ -36,6 +39,7 @@ export function loadManifestFromText(text: string, options: FromTextOptions = {}
     root,
     facts,
     outputFacts: { exists: false, isDirectory: false, insideRoot: true, ...options.output },
+    secrets: options.secrets,
   });
 }
 

@@ -3,9 +3,10 @@ import { dirname, join, normalize, resolve } from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import { completeManifest, type ManifestResult, type PreparedManifest } from './complete.js';
 import type { FileFacts, OutputFacts } from './file-facts.js';
-import { createCacheEntry, createCacheKey, prepareFromCache, readManifestCache, writeManifestCache } from './manifest-cache.js';
+import { createCacheEntry, createCacheKey, isStateFolderInside, prepareFromCache, readManifestCache, writeManifestCache } from './manifest-cache.js';
 import { MANIFEST_MAX_BYTES, manifestTooLarge } from './manifest-size.js';
 import { readFileFacts, readOutputFacts } from './read-facts.js';
+import type { GuardedSecret } from './rules.js';
 import { readManifestSchema } from './schema-file.js';
 import type { Manifest } from './types.js';
 
@@ -37,6 +38,11 @@ export interface LoadOptions {
    * are skipped when the text was seen before. Default false — `validate` writes nothing.
    */
   cache?: boolean;
+  /**
+   * The configured API keys (read from the environment and .env by the caller): a prompt that holds
+   * one is refused (rules.ts, checkSecrets). Only their names are ever shown.
+   */
+  secrets?: readonly GuardedSecret[];
 }
 
 export async function loadManifest(path: string, options: LoadOptions): Promise<LoadResult> {
@@ -47,17 +53,20 @@ export async function loadManifest(path: string, options: LoadOptions): Promise<
   const text = await readFile(absFile, 'utf8');
   const source: ManifestSource = { file, absFile, text };
   const root = dirname(absFile);
-  const complete = async (prepared: PreparedManifest) => completeManifest(prepared, { file, absFile, root, ...(await readFacts(root, prepared)) });
+  const complete = async (prepared: PreparedManifest) =>
+    completeManifest(prepared, { file, absFile, root, secrets: options.secrets, ...(await readFacts(root, prepared)) });
 
-  if (!options.cache) return { ...(await loadFresh(text, file, complete)).result, source };
+  if (!options.cache || !(await isStateFolderInside(root))) return { ...(await loadFresh(text, file, complete)).result, source };
 
   const cachePath = join(root, MANIFEST_CACHE_PATH);
   const key = createCacheKey(text, readManifestSchema().sha256);
   const entry = await readManifestCache(cachePath);
   if (entry?.key === key) {
-    const result = await complete(prepareFromCache(entry));
-    // Any problem (even a warning) is reported from a fresh parse, at its real position.
-    if (result.ok && result.warnings.length === 0) return { ...result, source };
+    // Any problem (even a warning) is reported from a fresh parse, at its real position. A cached
+    // value that breaks a later stage (the file was damaged or planted in a shape the check above
+    // lets through) is a miss too: the fresh parse decides.
+    const result = await complete(prepareFromCache(entry)).catch(() => undefined);
+    if (result?.ok && result.warnings.length === 0) return { ...result, source };
   }
   const { result, prepared } = await loadFresh(text, file, complete);
   if (result.ok && result.warnings.length === 0 && prepared && entry?.key !== key) {

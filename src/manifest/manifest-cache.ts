@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { lstat, mkdir, readFile, realpath } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { isInsideFolder } from '../util/real-path.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { PreparedManifest } from './complete.js';
 import { collectReferences, listReferencedFiles, localOutputFolder } from './file-refs.js';
@@ -71,10 +72,53 @@ function createCachedLocate(shots: ReadonlyArray<[number, number]>): Locate {
 
 export async function readManifestCache(path: string): Promise<ManifestCacheEntry | undefined> {
   try {
-    const entry = JSON.parse(await readFile(path, 'utf8')) as ManifestCacheEntry;
-    return entry.format === CACHE_FORMAT && typeof entry.key === 'string' && Array.isArray(entry.shots) ? entry : undefined;
+    return parseManifestCache(await readFile(path, 'utf8'));
   } catch {
-    return undefined; // missing, unreadable or corrupt: a miss
+    return undefined; // missing or unreadable: a miss
+  }
+}
+
+/**
+ * The entry when the text has the shape createCacheEntry gives it — a value with as many shots as
+ * there are positions, each position a pair of line and column — else undefined (a miss). A value
+ * of another shape would reach resolve, which trusts what passed the schema.
+ */
+export function parseManifestCache(text: string): ManifestCacheEntry | undefined {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isPlainObject(entry) || entry.format !== CACHE_FORMAT || typeof entry.key !== 'string' || !/^[0-9a-f]{64}$/.test(entry.key)) return undefined;
+  const { value, shots } = entry;
+  if (!isPlainObject(value) || !Array.isArray(value.shots) || !Array.isArray(shots) || shots.length !== value.shots.length) return undefined;
+  if (!shots.every((at) => Array.isArray(at) && at.length === 2 && at.every((n) => Number.isSafeInteger(n) && (n as number) >= 1))) return undefined;
+  return { format: CACHE_FORMAT, key: entry.key, value, shots: shots as Array<[number, number]> };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Whether `.bach/` beside the manifest may hold the cache: a real folder, a link that stays inside the
+ * project, or nothing yet. A `.bach` link that leads elsewhere is neither read (what it holds is not
+ * this project's) nor written through; the build refuses such a link before it writes anything else
+ * (state/project-links.ts), and loading must not write through it first.
+ */
+export async function isStateFolderInside(root: string): Promise<boolean> {
+  const folder = join(root, '.bach');
+  try {
+    if (!(await lstat(folder)).isSymbolicLink()) return true;
+  } catch {
+    return true; // not there yet: it will be created as a real folder
+  }
+  try {
+    const [rootReal, real] = await Promise.all([realpath(root), realpath(folder)]);
+    return isInsideFolder(rootReal, real);
+  } catch {
+    return false; // a dangling or looping link
   }
 }
 

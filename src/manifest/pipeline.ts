@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../errors.js';
 import type { PreparedManifest } from './complete.js';
+import { capDiagnostics } from './diagnostics.js';
 import { collectReferences, listReferencedFiles, localOutputFolder } from './file-refs.js';
 import { asRecord } from './loose.js';
 import { parseManifest } from './parse.js';
@@ -21,13 +22,14 @@ export function prepareManifest(text: string, options: { file: string }): Prepar
   if (!parsed.ok) return parsed;
   const validated = validateManifest(parsed.value, { file: options.file, locate: parsed.locate });
   // Nothing more can be said about a manifest that is not even a mapping.
-  if (!validated.ok && asRecord(parsed.value) === undefined) return { ok: false, diagnostics: validated.diagnostics };
+  if (!validated.ok && asRecord(parsed.value) === undefined) return { ok: false, diagnostics: capDiagnostics(validated.diagnostics, options.file, validated.omitted) };
   const references = collectReferences(parsed.value);
   return {
     ok: true,
     prepared: {
       value: parsed.value,
       schemaDiagnostics: validated.ok ? [] : validated.diagnostics,
+      schemaOmitted: validated.ok ? 0 : validated.omitted,
       locate: parsed.locate,
       warnings: parsed.warnings,
       references,

@@ -1,10 +1,12 @@
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { LIMITS } from '../contract/capabilities.js';
+import { isInsideFolder, realpathOfNearest } from '../util/real-path.js';
 import { suggestSimilar } from '../util/suggest-similar.js';
-import { IMAGE_HEAD_BYTES, decodePromptText, detectImageFormat, type FileFacts, type OutputFacts } from './file-facts.js';
+import { decodePromptText, type FileFacts, type OutputFacts } from './file-facts.js';
+import { inspectImage } from './image-header.js';
 import type { FileUse } from './file-refs.js';
 
 // Shell: gathers the facts the rules judge, for every referenced local file.
@@ -47,12 +49,26 @@ export async function readFileFacts(root: string, files: ReadonlyMap<string, Rea
   return out;
 }
 
+/**
+ * Where the output folder leads. One that does not exist yet is judged by what it would be created
+ * under (its nearest existing ancestor, through any link), so `renders/x` below a `renders` link to
+ * elsewhere is caught before the build creates it there.
+ */
 export async function readOutputFacts(root: string, output: string): Promise<OutputFacts> {
+  const absolute = join(root, output);
+  const [rootReal, real] = await Promise.all([realpath(root), realpathOfNearest(absolute)]);
+  const insideRoot = real === undefined || isInsideFolder(rootReal, real);
+  const realPath = real !== undefined && insideRoot ? relative(rootReal, real).split(sep).join('/') : undefined;
+  const facts = (exists: boolean, isDirectory: boolean): OutputFacts => ({
+    exists,
+    isDirectory,
+    insideRoot,
+    ...(realPath !== undefined && realPath !== output ? { realPath } : {}),
+  });
   try {
-    const [stats, rootReal, real] = await Promise.all([stat(join(root, output)), realpath(root), realpath(join(root, output))]);
-    return { exists: true, isDirectory: stats.isDirectory(), insideRoot: isInside(rootReal, real) };
+    return facts(true, (await stat(absolute)).isDirectory());
   } catch (error) {
-    if (isMissing(error)) return { exists: false, isDirectory: false, insideRoot: true };
+    if (isMissing(error)) return facts(false, false);
     throw error;
   }
 }
@@ -83,12 +99,16 @@ function readOneFile(
   const facts: FileFacts = {
     exists: true,
     isFile: stats.isFile(),
-    insideRoot: real !== undefined && isInside(rootReal, real),
+    insideRoot: real !== undefined && isInsideFolder(rootReal, real),
     size: stats.size,
   };
+  if (real !== undefined && facts.insideRoot) {
+    const realPath = relative(rootReal, real).split(sep).join('/');
+    if (realPath !== path) facts.realPath = realPath;
+  }
   if (!facts.isFile || !facts.insideRoot || facts.size > LIMITS.uploadImageBytes) return facts;
   try {
-    if (uses.has('image')) facts.imageFormat = detectImageFormat(readHead(absolute));
+    if (uses.has('image')) Object.assign(facts, readImageFacts(absolute, facts.size));
     if (uses.has('prompt')) facts.promptText = decodePromptText(readFileSync(absolute));
   } catch (error) {
     facts.unreadable = (error as NodeJS.ErrnoException).code ?? 'error';
@@ -126,11 +146,19 @@ function listFolder(folder: string): Dirent[] {
   }
 }
 
-function readHead(path: string): Uint8Array {
+/** The image's format by its first bytes, and what is wrong with its header, if anything (image-header.ts). */
+function readImageFacts(path: string, size: number): Pick<FileFacts, 'imageFormat' | 'imageProblem'> {
   const fd = openSync(path, 'r');
   try {
-    const head = new Uint8Array(IMAGE_HEAD_BYTES);
-    return head.subarray(0, readSync(fd, head, 0, IMAGE_HEAD_BYTES, 0));
+    const header = inspectImage({
+      size,
+      read: (offset, length) => {
+        const bytes = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+        return bytes.subarray(0, bytes.length === 0 ? 0 : readSync(fd, bytes, 0, bytes.length, offset));
+      },
+    });
+    if (header === undefined) return { imageFormat: undefined };
+    return header.ok ? { imageFormat: header.format } : { imageFormat: header.format, imageProblem: header.problem };
   } finally {
     closeSync(fd);
   }
@@ -144,10 +172,6 @@ function realpathOrUndefined(path: string): string | undefined {
   }
 }
 
-function isInside(rootReal: string, real: string): boolean {
-  const rel = relative(rootReal, real);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
 
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;

@@ -1,11 +1,12 @@
 import { LIMITS, MODES } from '../contract/capabilities.js';
-import type { FileFacts, OutputFacts } from './file-facts.js';
+import type { FileFacts, ImageFormat, OutputFacts } from './file-facts.js';
 import type { FileReference } from './file-refs.js';
+import { BUILT_IN_DEFAULTS } from './defaults.js';
 import { classifyReference } from './file-refs.js';
 import { asRecord, asString, looseShots, looseSubjects } from './loose.js';
 import type { ManifestProblem } from './diagnostics.js';
 import type { Mode } from './types.js';
-import { formatInstancePath, type Locate } from './source-span.js';
+import { formatInstancePath, type Locate, type PathSegment } from './source-span.js';
 import { describeChoices, suggestClosest } from './suggest.js';
 
 // Stage 3 (pure): what the schema cannot say — rules across fields, values inherited from
@@ -14,6 +15,15 @@ import { describeChoices, suggestClosest } from './suggest.js';
 // when the schema found problems (so a typo does not hide a missing file): they read the manifest
 // loosely and skip values of the wrong shape, which the schema has reported already.
 
+/**
+ * A key bach-render is configured with (BACH_ACCESS_KEY, BACH_SECRET_KEY), passed in by the shell,
+ * which reads the environment: no text the manifest sends may contain one. Only `name` is ever shown.
+ */
+export interface GuardedSecret {
+  name: string;
+  value: string;
+}
+
 export interface RuleContext {
   /** The parsed manifest, valid or not. */
   manifest: unknown;
@@ -21,6 +31,8 @@ export interface RuleContext {
   facts: (path: string) => FileFacts;
   outputFacts: OutputFacts;
   locate: Locate;
+  /** Keys no prompt may contain (empty when the shell passed none). */
+  secrets: readonly GuardedSecret[];
   report: (problem: ManifestProblem & { severity?: 'error' | 'warning' }) => void;
 }
 
@@ -33,14 +45,17 @@ export const RULES: readonly Rule[] = [
   checkSubjectNames,
   checkEffectiveDurations,
   checkReferences,
+  checkSecrets,
   checkOutput,
   checkFilmName,
 ];
 
-export function checkRules(context: Omit<RuleContext, 'report'>): Array<ManifestProblem & { severity: 'error' | 'warning' }> {
+export function checkRules(
+  context: Omit<RuleContext, 'report' | 'secrets'> & { secrets?: readonly GuardedSecret[] },
+): Array<ManifestProblem & { severity: 'error' | 'warning' }> {
   const problems: Array<ManifestProblem & { severity: 'error' | 'warning' }> = [];
   const report: RuleContext['report'] = (problem) => problems.push({ ...problem, severity: problem.severity ?? 'error' });
-  for (const rule of RULES) rule({ ...context, report });
+  for (const rule of RULES) rule({ ...context, secrets: context.secrets ?? [], report });
   return problems;
 }
 
@@ -155,7 +170,22 @@ function judgeFile(path: string, use: 'image' | 'prompt', fact: FileFacts): { co
     if (fact.imageFormat === undefined) {
       return { code: 'not-an-image', message: `"${path}" is not an image (its content is not jpg, png, gif, bmp, webp, svg, ico or tiff)` };
     }
+    if (fact.imageProblem !== undefined) {
+      return {
+        code: 'image-damaged',
+        message: `"${path}" starts like a ${FORMAT_NAMES[fact.imageFormat]} image, but ${fact.imageProblem}`,
+        hint: 'Export or save the image again; a file cut short by a copy or a download looks like this.',
+      };
+    }
     return undefined;
+  }
+  const hidden = [path, fact.realPath].find((name) => name !== undefined && isHiddenPath(name));
+  if (hidden !== undefined) {
+    return {
+      code: 'hidden-prompt-file',
+      message: `"${path}" ${hidden === path ? 'is' : `leads (through a symbolic link) to "${hidden}",`} a hidden file or inside a hidden folder; it is not sent as a prompt`,
+      hint: 'Files and folders whose names begin with a dot (.env, .git/, .bach/) hold configuration and keys. Keep prompts in ordinary files, e.g. prompts/opening.md.',
+    };
   }
   const text = fact.promptText;
   if (!text || !text.ok) return { code: 'prompt-not-text', message: `"${path}" is not UTF-8 text` };
@@ -170,21 +200,84 @@ function judgeFile(path: string, use: 'image' | 'prompt', fact: FileFacts): { co
   return undefined;
 }
 
+/**
+ * Decided: a prompt file is refused when any segment of its path (as written, or as reached through a
+ * symbolic link) begins with a dot. That covers `.env`, `.git/config`, `.bach/…` and every other
+ * dotfile; a prompt has no reason to live in one, and sending one sends whatever keys it holds.
+ */
+function isHiddenPath(path: string): boolean {
+  return path.split('/').some((segment) => segment.startsWith('.') && segment !== '.' && segment !== '..');
+}
+
+/**
+ * No text the manifest sends may contain a configured key: not a prompt file's text (a file that
+ * happens to hold the key, or a prompt_file pointed at one by a hostile branch), nor an inline
+ * prompt or description. Decided: the check is a plain substring test of each key's value (keys are
+ * long random strings); a key shorter than MIN_GUARDED_KEY_CHARS is not checked, since it would match
+ * ordinary words. The message names the variable, never the value.
+ */
+function checkSecrets({ manifest, references, facts, secrets, report }: RuleContext): void {
+  const guarded = secrets.filter((secret) => secret.value.length >= MIN_GUARDED_KEY_CHARS);
+  if (guarded.length === 0) return;
+  const holder = (text: unknown) => (typeof text === 'string' ? guarded.find((secret) => text.includes(secret.value))?.name : undefined);
+  const refuse = (path: PathSegment[], what: string, name: string) =>
+    report({
+      code: 'secret-in-prompt',
+      path,
+      at: 'value',
+      message: `${formatInstancePath(path)}: ${what} contains the value of ${name}; bach-render never sends a key to the API`,
+      hint: 'Remove the key from the text (and rotate it if it was ever committed or shared).',
+    });
+  for (const { path, use, ref } of references) {
+    if (use !== 'prompt' || ref.kind !== 'file') continue;
+    const text = facts(ref.path).promptText;
+    const name = text?.ok ? holder(text.text) : undefined;
+    if (name) refuse(path, `the text of "${ref.path}"`, name);
+  }
+  const check = (path: PathSegment[], value: unknown) => {
+    const name = holder(value);
+    if (name) refuse(path, 'the text', name);
+  };
+  const defaults = asRecord(asRecord(manifest)?.defaults);
+  for (const field of ['negative_prompt', 'audio_prompt']) check(['defaults', field], defaults?.[field]);
+  for (const [key, subject] of looseSubjects(manifest)) for (const field of ['name', 'description']) check(['subjects', key, field], subject[field]);
+  looseShots(manifest).forEach((shot, index) => {
+    for (const field of ['prompt', 'negative_prompt', 'audio_prompt']) check(['shots', index, field], shot[field]);
+  });
+}
+
+/** Keys shorter than this are not looked for in prompts (they would match ordinary words). */
+export const MIN_GUARDED_KEY_CHARS = 8;
+
+const FORMAT_NAMES: Record<ImageFormat, string> = { jpeg: 'JPEG', png: 'PNG', gif: 'GIF', bmp: 'BMP', webp: 'WebP', svg: 'SVG', ico: 'ICO', tiff: 'TIFF' };
+
 function checkOutput({ manifest, outputFacts, report }: RuleContext): void {
-  const output = asString(asRecord(manifest)?.output);
-  if (output === undefined || output === '') return;
+  const written = asRecord(manifest)?.output;
+  if (written === '' || (written !== undefined && typeof written !== 'string')) return; // the schema's to report
+  const output = written ?? BUILT_IN_DEFAULTS.output;
+  const name = written === undefined ? `output: "${output}" (the default)` : `output: "${output}"`;
   const ref = classifyReference(output);
-  const outside = ref.kind === 'url' || (ref.kind === 'invalid' && ref.code !== 'not-a-file') || (ref.kind === 'file' && outputFacts.exists && !outputFacts.insideRoot);
+  const outside = ref.kind === 'url' || (ref.kind === 'invalid' && ref.code !== 'not-a-file') || (ref.kind === 'file' && !outputFacts.insideRoot);
+  const reserved = ref.kind === 'file' ? [ref.path, outputFacts.realPath].find((path) => path !== undefined && isReservedFolder(path)) : undefined;
   if (outside) {
     report({
       code: 'output-outside-root',
       path: ['output'],
       at: 'value',
-      message: `output: "${output}" is not a folder inside the manifest's folder`,
+      message: `${name} is not a folder inside the manifest's folder${ref.kind === 'file' ? ' (a symbolic link leads elsewhere)' : ''}`,
       hint: 'bach-render writes only beside the manifest: use a relative folder such as `renders`.',
     });
+  } else if (reserved !== undefined) {
+    const via = ref.kind === 'file' && reserved === ref.path ? 'is' : `leads (through a symbolic link) to "${reserved}",`;
+    report({
+      code: 'output-reserved',
+      path: ['output'],
+      at: 'value',
+      message: `${name} ${via} inside .git/ or .bach/; videos are never written there`,
+      hint: '.git/ is git\'s own (a file in .git/hooks runs as a program) and .bach/ is bach-render\'s state: use a folder such as `renders`.',
+    });
   } else if (ref.kind === 'file' && outputFacts.exists && !outputFacts.isDirectory) {
-    report({ code: 'output-not-a-folder', path: ['output'], at: 'value', message: `output: "${output}" exists and is not a folder` });
+    report({ code: 'output-not-a-folder', path: ['output'], at: 'value', message: `${name} exists and is not a folder` });
   }
 }
 
@@ -202,6 +295,14 @@ function checkFilmName({ manifest, report }: RuleContext): void {
     message: `name: "${name}" is also the id of shots[${index}]; the film <output>/${name}.mp4 would overwrite that shot's video`,
     hint: 'Choose another name for the film, e.g. `name: ' + name + '-film`.',
   });
+}
+
+/**
+ * Decided: any path segment `.git` or `.bach` (case-insensitively: the folder is the same on macOS and
+ * Windows) makes the output folder reserved — a nested repository's `.git` as much as the project's.
+ */
+function isReservedFolder(path: string): boolean {
+  return path.split('/').some((segment) => ['.git', '.bach'].includes(segment.toLowerCase()));
 }
 
 function formatMB(bytes: number): string {

@@ -1,4 +1,5 @@
 import type { Credentials } from '../api/credentials.js';
+import type { GuardedSecret } from '../manifest/rules.js';
 
 // What a build, a plan or a watch session is told to do, decided once per command (as Vite turns
 // its inline config into a ResolvedConfig): the command line (`BuildFlags`, parsed in
@@ -46,6 +47,8 @@ export interface BuildSettings {
   api: ApiTarget;
   /** Null when this command sends nothing (plan, --dry-run) or the embedded emulator hands out its own. */
   credentials: Credentials | null;
+  /** The API keys as a build would use them, whether or not this command sends: no prompt may contain them (manifest rules). */
+  guardedSecrets: readonly GuardedSecret[];
   pollIntervalMs: number;
   /** Shot ids of `--only` / `--force`, split and trimmed; checked against the manifest by the plan step. */
   only: readonly string[];

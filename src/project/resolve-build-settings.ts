@@ -5,6 +5,7 @@ import { parseIdList } from '../plan/selection.js';
 import { parseNumber } from '../util/parse-number.js';
 import type { ApiTarget, BuildFlags, BuildSettings } from './build-settings.js';
 import type { DotEnv } from './dotenv.js';
+import { guardedSecretsOf } from './guarded-secrets.js';
 
 // Every setting of a build decided in one place, from the parsed command line, the process
 // environment and the project's `.env` (pure: the command reads the file once and passes it in).
@@ -38,6 +39,7 @@ export function resolveBuildSettings(flags: BuildFlags, env: Env, dotenv: DotEnv
     path: flags.path,
     api,
     credentials: sends ? readCredentials(withDotEnv) : null,
+    guardedSecrets: guardedSecretsOf(withDotEnv),
     pollIntervalMs: flags.pollIntervalMs ?? readPollInterval(withDotEnv) ?? (api.kind === 'emulator' ? EMULATOR_POLL_MS : DEFAULT_POLL_MS),
     only: parseIdList(flags.only),
     force: parseIdList(flags.force),

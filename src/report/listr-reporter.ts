@@ -106,7 +106,7 @@ export function createListrReporter(out: Output, err: Output, palette: Palette):
       }
       // Lines printed under a live listr frame would be torn apart: warnings wait for the end;
       // transient retries are left to the plain and JSON reporters.
-      if (event.type === 'notice' || event.type === 'api:in-doubt') {
+      if (event.type === 'notice' || event.type === 'api:in-doubt' || event.type === 'api:clock-skew') {
         held.push(event);
         return;
       }

@@ -12,6 +12,8 @@ import type { Reporter, ReporterEvent } from './reporter.js';
 export function createPlainReporter(out: Output, err: Output, palette: Palette, now: () => number = Date.now): Reporter {
   const started = now();
   const lastStatus = new Map<string, string>();
+  // The build's client and its submitter's each correct their clock: one notice is enough.
+  let clockSkewShown = false;
   const line = (text: string) => out.write(`${palette.dim(`[${seconds(now() - started).padStart(6)}]`)} ${text}\n`);
   return {
     plan(plan: Plan, label: string) {
@@ -55,6 +57,11 @@ export function createPlainReporter(out: Output, err: Output, palette: Palette, 
           break;
         case 'api:in-doubt':
           line(palette.yellow(`a create request got no answer (${event.reason}); sending it once more — it may be billed twice`));
+          break;
+        case 'api:clock-skew':
+          if (clockSkewShown) break;
+          clockSkewShown = true;
+          line(palette.yellow(event.reason));
           break;
         case 'api:retry':
           line(palette.dim(`${event.request} attempt ${event.attempt} failed (${event.reason}); retrying in ${seconds(event.delayMs)}`));

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Reporter } from '../report/reporter.js';
 import { acquireProcessLock, type ProcessLock } from '../state/process-lock.js';
 import { statePaths } from '../state/paths.js';
+import { assertProjectLinksInside } from '../state/project-links.js';
 import { waitForSubmitters } from '../submitter/registry.js';
 
 // Before a build (or a watch session) reads the journal: it must be the only bach-render working in
@@ -13,6 +14,8 @@ export async function acquireFolder(
   options: { wait: boolean; interrupt: AbortSignal; reporter: Reporter; command: string },
 ): Promise<ProcessLock> {
   const paths = statePaths(root);
+  // Before the first write into .bach/ (the lock itself): it must not lead out of the project.
+  await assertProjectLinksInside({ root });
   const lock = await acquireProcessLock(paths.processLock, {
     wait: options.wait,
     signal: options.interrupt,

@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lockfilePathFor } from '../lock/lockfile-io.js';
 import type { Manifest } from '../manifest/types.js';
-import { createPlan } from '../plan/create-plan.js';
 import type { Plan } from '../plan/types.js';
 import { persistentOriginOf, type BuildSettings } from '../project/build-settings.js';
+import { createCheckedPlan } from '../project/create-checked-plan.js';
 import { createPlanInputs } from '../project/create-plan-inputs.js';
 import { recordNoOp } from '../project/no-op.js';
 import { readProject, type ProjectState } from '../project/read-project.js';
@@ -11,7 +12,8 @@ import { writeProjectCaches } from '../project/write-project-caches.js';
 import { createEmptyReport, type RunReport } from '../render/run-report.js';
 import type { Reporter } from '../report/reporter.js';
 import type { StatePaths } from '../state/paths.js';
-import { removeStaleTempFiles } from '../state/temp-files.js';
+import { assertProjectLinksInside } from '../state/project-links.js';
+import { removeStaleLockfileTemps, removeStaleTempFiles } from '../state/temp-files.js';
 import type { Stamp } from '../state/up-to-date.js';
 import type { Clock } from '../util/clock.js';
 import type { Session } from './session.js';
@@ -44,12 +46,19 @@ export type BuildOutcome =
 
 export async function buildOnce(options: BuildOnceOptions): Promise<BuildOutcome> {
   const { manifest, settings, reporter, clock, session } = options;
+  // Before anything is read from or written to .bach/, the lockfile or the output folder (each run:
+  // a link made during a watch session counts too).
+  await assertProjectLinksInside({ root: manifest.root, lockfile: lockfilePathFor(manifest.file), output: manifest.output });
   const project = await readProject(manifest, { label: options.label, origin: persistentOriginOf(settings.api), now: clock.now });
   // Holding the folder lock, with every submitter of an earlier build gone: leftovers of killed writers can go.
-  if (session) project.journal.sweepTempFiles();
+  if (session) {
+    project.journal.sweepTempFiles();
+    // A lockfile write killed midway left its temp file beside bach.yaml.
+    await removeStaleLockfileTemps(project.lockPath);
+  }
   for (const notice of project.notices) reporter.message('warn', notice);
   const inputs = createPlanInputs(project, settings, session?.sessionUploaded() ?? []);
-  const plan = createPlan(inputs);
+  const plan = await createCheckedPlan(inputs, { cacheDir: project.paths.cache, warn: (message) => reporter.message('warn', message) });
   reporter.plan(plan, options.label);
   await recordNoOp(project, plan, { manifestStamp: options.manifestStamp, narrowed: settings.only.length > 0 || settings.force.length > 0 });
 

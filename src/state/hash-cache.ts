@@ -2,6 +2,7 @@ import type { Stats } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { isCount, isFiniteNumber, isObject, isRootRelativePath, isSha256Hex, parseJsonOrUndefined } from './shapes.js';
 
 // A stat cache for content hashes: path → (size, mtime, inode) → sha256, so that a build over
 // unchanged files does not read them again (make's rule, with git's "racy" caution: a file modified
@@ -34,13 +35,13 @@ export class HashCache {
   }
 
   static async read(file: string): Promise<HashCache> {
+    let text: string;
     try {
-      const data = JSON.parse(await readFile(file, 'utf8')) as { format?: number; files?: Record<string, HashRecord> };
-      if (data.format !== FORMAT || typeof data.files !== 'object' || data.files === null) return new HashCache();
-      return new HashCache(Object.entries(data.files).filter(([, record]) => isRecord(record)));
+      text = await readFile(file, 'utf8');
     } catch {
       return new HashCache();
     }
+    return new HashCache(parseHashRecords(text));
   }
 
   /** The cached sha256 for `path` if its stamp is unchanged. */
@@ -86,10 +87,18 @@ export class HashCache {
   }
 }
 
-function isRecord(value: unknown): value is HashRecord {
-  const r = value as HashRecord;
-  return (
-    typeof r === 'object' && r !== null && typeof r.sha256 === 'string' && typeof r.size === 'number' &&
-    typeof r.mtimeMs === 'number' && typeof r.ino === 'number'
-  );
+/**
+ * The records of a hashes.json text that have the shape this class writes; anything else (a damaged
+ * or planted file, a record of a path outside the project) is dropped, which costs only re-hashing.
+ */
+export function parseHashRecords(text: string): Array<[string, HashRecord]> {
+  const data = parseJsonOrUndefined(text);
+  if (!isObject(data) || data.format !== FORMAT || !isObject(data.files)) return [];
+  return Object.entries(data.files).flatMap(([path, record]): Array<[string, HashRecord]> => {
+    if (!isRootRelativePath(path) || !isObject(record)) return [];
+    const { sha256, size, mtimeMs, ino } = record;
+    // Inode numbers may exceed 2^53 (they are read as doubles): only checked to be numbers.
+    if (!isSha256Hex(sha256) || !isCount(size) || !isFiniteNumber(mtimeMs) || !isFiniteNumber(ino)) return [];
+    return [[path, { sha256, size, mtimeMs, ino }]];
+  });
 }

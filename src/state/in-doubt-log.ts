@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomicSync } from '../util/atomic-write.js';
+import { isShotId } from './shapes.js';
 
 // Shots that may have been billed twice, kept in `.bach/in-doubt.json` until a build's summary has
 // shown them. A build killed after the fact but before its summary would otherwise take the warning
@@ -12,7 +13,8 @@ export class InDoubtLog {
   read(): string[] {
     try {
       const ids = JSON.parse(readFileSync(this.file, 'utf8')) as unknown;
-      return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+      // Shot ids only: they are printed in the summary, so a damaged or planted entry must not be.
+      return Array.isArray(ids) ? ids.filter(isShotId) : [];
     } catch {
       return [];
     }

@@ -95,28 +95,58 @@ async function takeOver(path: string, stale: LockOwner | null, me: LockOwner): P
 }
 
 async function readOwner(path: string): Promise<LockOwner | null> {
+  let text: string;
   try {
-    const owner = JSON.parse(await readFile(path, 'utf8')) as LockOwner;
-    return typeof owner.pid === 'number' ? owner : null;
+    text = await readFile(path, 'utf8');
   } catch {
-    // Missing (released meanwhile) or unreadable (a writer killed between create and write): both
-    // mean nobody holds a working lock.
+    // Missing (released meanwhile) or unreadable: nobody holds a working lock.
     return null;
   }
+  // Empty or torn (a writer killed between create and write), or planted: also nobody's lock.
+  return parseLockOwner(text);
+}
+
+/**
+ * The lock's owner when the text has the shape bach-render writes, else null (taken over as stale).
+ * Only a positive integer pid names a process: `kill(0, …)` means "my process group" and
+ * `kill(-1, …)` "every process I may signal", so a lock naming 0 or -1 would look alive for ever.
+ */
+export function parseLockOwner(text: string): LockOwner | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const { pid, hostname: host, startedAt, command } = value as Record<string, unknown>;
+  if (!isProcessId(pid) || typeof host !== 'string' || typeof startedAt !== 'string' || typeof command !== 'string') return null;
+  return { pid, hostname: host, startedAt, command };
+}
+
+function isProcessId(pid: unknown): pid is number {
+  return typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0;
 }
 
 /** Whether the owner still runs. A lock from another machine (shared folder) is assumed alive. */
 export function isAlive(owner: LockOwner): boolean {
+  if (!isProcessId(owner.pid)) return false;
   if (owner.hostname !== hostname()) return true;
   if (owner.pid === process.pid) return false;
+  return isNodeProcessRunning(owner.pid);
+}
+
+/** Whether `pid` (a positive integer) is a running process that may be a bach-render (node) one. */
+export function isNodeProcessRunning(pid: number): boolean {
+  if (!isProcessId(pid)) return false;
   try {
-    process.kill(owner.pid, 0);
+    process.kill(pid, 0);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
   // The pid exists, but pids are reused: on Linux, check that it is still a node process.
   try {
-    const cmdline = readFileSync(`/proc/${owner.pid}/cmdline`, 'utf8');
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     return /node|bach-render/.test(cmdline);
   } catch {
     return true;

@@ -1,7 +1,11 @@
 import { copyFile, constants, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ShotIdentity } from '../contract/shot-identity.js';
+import { MODES } from '../contract/capabilities.js';
+import type { RequestBody } from '../contract/create-request.js';
+import type { Mode } from '../contract/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { isCount, isObject, isSha256Hex, isTaskIdText, parseJsonOrUndefined } from './shapes.js';
 
 // `.bach/cache/`: every result bach-render paid for, keyed by fingerprint — so undoing an edit, a
 // deleted output or a shot edited while in flight costs nothing. An entry is the video
@@ -42,12 +46,39 @@ export async function listCachedFingerprints(cacheDir: string): Promise<Set<stri
 }
 
 export async function readCacheRecord(cacheDir: string, fingerprint: string): Promise<CacheRecord | null> {
+  let text: string;
   try {
-    const record = JSON.parse(await readFile(cacheRecordPath(cacheDir, fingerprint), 'utf8')) as CacheRecord;
-    return record.cacheVersion === 1 && record.fingerprint === fingerprint ? record : null;
+    text = await readFile(cacheRecordPath(cacheDir, fingerprint), 'utf8');
   } catch {
     return null;
   }
+  return parseCacheRecord(text, fingerprint);
+}
+
+/**
+ * A record with the shape writeCacheRecord gives it, for this fingerprint; null for anything else —
+ * the entry is then treated as absent (see checkCacheRecords), never used half-read.
+ */
+export function parseCacheRecord(text: string, fingerprint: string): CacheRecord | null {
+  const data = parseJsonOrUndefined(text);
+  if (!isObject(data) || data.cacheVersion !== 1 || data.fingerprint !== fingerprint || !isSha256Hex(fingerprint)) return null;
+  const { mode, request, seed, taskId, size, sha256 } = data;
+  if (typeof mode !== 'string' || !Object.hasOwn(MODES, mode) || !isObject(request)) return null;
+  if (!isCount(seed) || request.seed !== seed || !isTaskIdText(taskId) || !isCount(size) || size === 0 || !isSha256Hex(sha256)) return null;
+  return { cacheVersion: 1, fingerprint, mode: mode as Mode, request: request as RequestBody, seed, taskId, size, sha256 };
+}
+
+/**
+ * Of the cache entries a plan wants to restore from, those whose record cannot be used (unreadable,
+ * damaged, planted). The plan then treats them as not cached — the shot is rendered again, and the
+ * new result replaces the entry — instead of failing with "its cache entry disappeared" forever.
+ */
+export async function findDamagedCacheEntries(cacheDir: string, fingerprints: Iterable<string>): Promise<string[]> {
+  const damaged: string[] = [];
+  for (const fingerprint of new Set(fingerprints)) {
+    if ((await readCacheRecord(cacheDir, fingerprint)) === null) damaged.push(fingerprint);
+  }
+  return damaged;
 }
 
 /** Records a video already moved into `cacheVideoPath(...)`; the record is what makes the entry count. */

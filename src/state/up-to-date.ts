@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { FINGERPRINT_SCHEME } from '../contract/fingerprint-scheme.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { readVersion } from '../version.js';
+import { isCount, isFiniteNumber, isObject, isRootRelativePath, isShotId, parseJsonOrUndefined } from './shapes.js';
 
 // make's rule for the no-op build. When a full plan finds nothing to do, the stamps (size, mtime,
 // inode) of every file it depended on — the manifest, the lockfile, each referenced image and prompt
@@ -23,7 +24,7 @@ const FILE = 'up-to-date.json';
 
 export type Stamp = [size: number, mtimeMs: number, ino: number];
 
-interface Snapshot {
+export interface Snapshot {
   format: typeof FORMAT;
   /** bach-render's version and fingerprint scheme: an upgrade may plan differently. */
   version: string;
@@ -88,19 +89,45 @@ export function findNearestManifest(start: string): string | null {
 export function checkUpToDate(manifestFile: string, version: string): string[] | null {
   const root = dirname(manifestFile);
   const state = join(root, '.bach');
-  let snapshot: Snapshot;
+  // A `.bach` link leading out of the project is not this project's state: the full path refuses it.
+  if (!isRealFolderInside(root, state)) return null;
+  let text: string;
   try {
-    snapshot = JSON.parse(readFileSync(join(state, FILE), 'utf8')) as Snapshot;
+    text = readFileSync(join(state, FILE), 'utf8');
   } catch {
     return null;
   }
-  if (snapshot.format !== FORMAT || snapshot.version !== version || snapshot.manifest !== manifestFile) return null;
+  const snapshot = parseSnapshot(text);
+  if (!snapshot || snapshot.version !== version || snapshot.manifest !== manifestFile) return null;
   if (hasEntries(join(state, 'journal')) || exists(join(state, 'in-doubt.json'))) return null;
+  // A lockfile write killed midway left its temp file: the full path (under the folder lock) sweeps it.
+  if (hasLockfileTemp(manifestFile)) return null;
   for (const [path, stamp] of Object.entries(snapshot.files)) {
     const now = stampOf(join(root, path));
     if (!now || now[0] !== stamp[0] || now[1] !== stamp[1] || now[2] !== stamp[2]) return null;
   }
   return snapshot.shots;
+}
+
+/**
+ * The snapshot when the text has the shape recordUpToDate writes, else null (a full plan). A damaged
+ * or planted file must neither crash the no-op path nor steer it: paths stay inside the project (the
+ * stamps of files elsewhere say nothing about it) and ids are shot ids (they are printed).
+ */
+export function parseSnapshot(text: string): Snapshot | null {
+  const data = parseJsonOrUndefined(text);
+  if (!isObject(data) || data.format !== FORMAT || typeof data.version !== 'string' || typeof data.manifest !== 'string') return null;
+  const { files, shots } = data;
+  if (!isObject(files) || !Array.isArray(shots) || !shots.every(isShotId)) return null;
+  for (const [path, stamp] of Object.entries(files)) {
+    if (!isRootRelativePath(path) || !isStamp(stamp)) return null;
+  }
+  return { format: FORMAT, version: data.version, manifest: data.manifest, files: files as Record<string, Stamp>, shots };
+}
+
+function isStamp(value: unknown): value is Stamp {
+  // Inode numbers may exceed 2^53 (they are read as doubles), so they are only checked to be numbers.
+  return Array.isArray(value) && value.length === 3 && isCount(value[0]) && isFiniteNumber(value[1]) && isFiniteNumber(value[2]);
 }
 
 export interface RecordUpToDate {
@@ -170,6 +197,26 @@ function ownerOf(path: string): number | undefined {
     return statSync(path).uid;
   } catch {
     return undefined;
+  }
+}
+
+/** `.bach.lock.<12 hex>.tmp` beside the manifest (the lockfile is `<manifest name>.lock`, see lockfilePathFor). */
+function hasLockfileTemp(manifestFile: string): boolean {
+  const prefix = `.${basename(manifestFile, extname(manifestFile))}.lock.`;
+  try {
+    return readdirSync(dirname(manifestFile)).some((name) => name.startsWith(prefix) && /^[0-9a-f]{12}\.tmp$/.test(name.slice(prefix.length)));
+  } catch {
+    return false;
+  }
+}
+
+function isRealFolderInside(root: string, folder: string): boolean {
+  try {
+    if (!lstatSync(folder).isSymbolicLink()) return true;
+    const rel = relative(realpathSync(root), realpathSync(folder));
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  } catch {
+    return false;
   }
 }
 

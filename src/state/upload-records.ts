@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { isHttpUrl, isObject, isSha256Hex, parseJsonOrUndefined } from './shapes.js';
 
 // `.bach/uploads.json`: which image contents were uploaded to which API (by origin — the emulator's
 // CDN URLs mean nothing to the real API) and the CDN URL they got. A URL the server no longer has is
@@ -22,13 +23,13 @@ export class UploadRecords {
   ) {}
 
   static async read(file: string): Promise<UploadRecords> {
+    let text = '';
     try {
-      const data = JSON.parse(await readFile(file, 'utf8')) as UploadsFile;
-      if (data.format === FORMAT && typeof data.origins === 'object' && data.origins !== null) return new UploadRecords(file, data);
+      text = await readFile(file, 'utf8');
     } catch {
-      /* missing or damaged: start empty, it is only a record of what can be uploaded again */
+      /* missing or unreadable: start empty, it is only a record of what can be uploaded again */
     }
-    return new UploadRecords(file, { format: FORMAT, origins: {} });
+    return new UploadRecords(file, { format: FORMAT, origins: parseUploadOrigins(text) });
   }
 
   /** An origin that lives only as long as this process (the embedded emulator): remembered, never written. */
@@ -53,6 +54,22 @@ export class UploadRecords {
     await mkdir(dirname(this.file), { recursive: true });
     await writeFileAtomic(this.file, `${JSON.stringify({ format: FORMAT, origins }, null, 2)}\n`);
   }
+}
+
+/**
+ * The records of an uploads.json text that have the shape `write` gives them — an origin, then image
+ * sha256 → http(s) URL; the rest is dropped (the image is then uploaded again, at no cost in credits).
+ */
+export function parseUploadOrigins(text: string): Record<string, Record<string, string>> {
+  const data = parseJsonOrUndefined(text);
+  const origins: Record<string, Record<string, string>> = {};
+  if (!isObject(data) || data.format !== FORMAT || !isObject(data.origins)) return origins;
+  for (const [origin, urls] of Object.entries(data.origins)) {
+    if (!isHttpUrl(origin) || !isObject(urls)) continue;
+    const kept = Object.entries(urls).filter(([sha256, url]) => isSha256Hex(sha256) && isHttpUrl(url));
+    if (kept.length > 0) origins[origin] = Object.fromEntries(kept) as Record<string, string>;
+  }
+  return origins;
 }
 
 /** `https://api.example/api/vdr` → `https://api.example`: uploads are per server, not per path. */

@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isNodeProcessRunning } from '../state/process-lock.js';
 
 // Submitters at work in a folder, as `.bach/submitters/<pid>` files. A build killed while its
 // submitter still has a create on the wire leaves that submitter running for a moment; the next build
@@ -25,10 +26,14 @@ export function liveSubmitters(folder: string): number[] {
   }
   const live: number[] = [];
   for (const name of names) {
+    // Shape check: an entry is named by a pid in decimal, as registerSubmitter names it. Anything else
+    // (pid 0 or -1, which kill(2) reads as groups, a damaged or planted name) is no submitter to wait
+    // for; nor is a pid that is not a running node process (reused, or planted: `1` is always alive).
+    // The content is not read: a registration being written may still be empty.
+    if (!/^[1-9][0-9]{0,9}$/.test(name)) continue;
     const pid = Number(name);
-    if (!Number.isInteger(pid) || pid <= 0) continue;
-    if (isRunning(pid)) live.push(pid);
-    else rmSync(join(folder, name), { force: true });
+    if (isNodeProcessRunning(pid)) live.push(pid);
+    else rmSync(join(folder, name), { force: true, recursive: true });
   }
   return live;
 }
@@ -51,14 +56,5 @@ export async function waitForSubmitters(folder: string, options: WaitOptions = {
     waited = true;
     options.signal?.throwIfAborted();
     await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

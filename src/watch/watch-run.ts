@@ -3,6 +3,7 @@ import { buildOnce } from '../session/build-once.js';
 import { reportDiagnostics } from '../report/report-diagnostics.js';
 import { loadManifest, type LoadResult } from '../manifest/load.js';
 import type { WatchEvent, WatchRunResult } from '../report/watch-events.js';
+import { countErrors } from '../manifest/diagnostics.js';
 import { createSpendMeter, type SpendMeter } from './spend-meter.js';
 import { listFilesOfInvalid, listWatchFiles } from './watch-list.js';
 
@@ -38,7 +39,7 @@ export interface WatchRunContext
 }
 
 export function loadForWatch(ctx: Pick<WatchRunContext, 'settings' | 'context'>): Promise<LoadResult> {
-  return loadManifest(ctx.settings.path, { cwd: ctx.context.cwd, cache: true });
+  return loadManifest(ctx.settings.path, { cwd: ctx.context.cwd, cache: true, secrets: ctx.settings.guardedSecrets });
 }
 
 export async function executeWatchRun(ctx: WatchRunContext, changes: string[]): Promise<void> {
@@ -75,7 +76,7 @@ async function loadAndBuild(ctx: WatchRunContext): Promise<{ result: WatchRunRes
   if (!loaded.ok) {
     const broken = loaded.source ? await listFilesOfInvalid(loaded.source, ctx.root) : [];
     await ctx.setFiles([...new Set([...state.goodFiles, ...broken])]);
-    ctx.emit({ type: 'watch:invalid', problems: loaded.diagnostics.filter((d) => d.severity === 'error').length });
+    ctx.emit({ type: 'watch:invalid', problems: countErrors(loaded.diagnostics) });
     return { result: 'invalid', ...nothing };
   }
   const { manifest } = loaded;

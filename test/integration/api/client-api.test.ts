@@ -191,6 +191,14 @@ describe('tokens', () => {
     expect(server.requests).toHaveLength(2);
     expect(describeApiError(error)).toMatch(/clock/);
   });
+
+  it('does not retry a 1102 when its clock already agrees with the server\'s Date header', async () => {
+    const { client, server, events } = await setupClient(() => fail(401, 1102, 'Token not yet valid'));
+    const error = await rejection(client.getTask('text-to-video', 't'));
+    expect(error).toMatchObject({ status: 401, code: 1102, attempts: 1 });
+    expect(server.requests).toHaveLength(1);
+    expect(events).toEqual([]);
+  });
 });
 
 describe('errors that are not retried', () => {

@@ -40,4 +40,17 @@ describe('createTokenSigner', () => {
     expect(c).not.toBe(a);
     expect(decodeJwt(c).exp).toBe(Math.floor(now / 1000) + 120);
   });
+
+  it('dates tokens by the server clock once told (a clock 6 s fast would put nbf past the 5 s grace)', async () => {
+    const server = 1_700_000_000_000;
+    const local = server + 6_000;
+    const signer = createTokenSigner({ accessKey: 'ak', secretKey: secret, now: () => local });
+    const early = await signer.getToken();
+    expect(decodeJwt(early).nbf).toBe(1_700_000_000 + 6 - 5);
+    expect(signer.followServerClock(server)).toEqual({ aheadMs: 6_000, shiftMs: -6_000 });
+    const corrected = await signer.getToken();
+    expect(corrected).not.toBe(early);
+    expect(decodeJwt(corrected)).toMatchObject({ nbf: 1_700_000_000 - 5, exp: 1_700_000_000 + 900 });
+    await jwtVerify(corrected, key, { currentDate: new Date(server), algorithms: ['HS256'] });
+  });
 });

@@ -27,13 +27,16 @@ const badKeys: RetryFailure = { kind: 'http', outcome: 'answered', status: 401, 
 const flagged: RetryFailure = { kind: 'http', outcome: 'answered', status: 400, code: 1001 };
 const noCredits: RetryFailure = { kind: 'http', outcome: 'answered', status: 403, code: 1302 };
 const gone: RetryFailure = { kind: 'http', outcome: 'answered', status: 404 };
+const notYetValid: RetryFailure = { kind: 'http', outcome: 'answered', status: 401, code: 1102, serverTimeMs: 1_700_000_000_000 };
+const notYetValidNoDate: RetryFailure = { kind: 'http', outcome: 'answered', status: 401, code: 1102 };
+const expiredWithDate: RetryFailure = { ...expired, serverTimeMs: 1_700_000_000_000 };
 
 type Row = [
   label: string,
   requestClass: RequestClass,
   attempt: number,
   failure: RetryFailure,
-  history: { unknownOutcomes: number; tokenRenewals: number },
+  history: { unknownOutcomes: number; tokenRenewals: number; clockCorrections?: number },
   expected: RetryDecision,
 ];
 
@@ -65,6 +68,13 @@ const rows: Row[] = [
   ['safe: max attempts reached', 'safe', 4, serverError, none, stop()],
   ['safe: token expired renews once', 'safe', 1, expired, none, retry(0, 'token-expired', false, true)],
   ['safe: token expired after renewal', 'safe', 2, expired, { unknownOutcomes: 0, tokenRenewals: 1 }, stop()],
+  // the clocks disagree: corrected from the server's Date header, once
+  ['safe: token not valid yet (clock ahead) → correct the clock', 'safe', 1, notYetValid, none, retry(0, 'clock-skew', false, true)],
+  ['safe: token not valid yet without a Date header', 'safe', 1, notYetValidNoDate, none, stop()],
+  ['safe: token not valid yet after a correction', 'safe', 2, notYetValid, { unknownOutcomes: 0, tokenRenewals: 0, clockCorrections: 1 }, stop()],
+  ['safe: token expired right after a renewal (clock behind) → correct the clock', 'safe', 2, expiredWithDate, { unknownOutcomes: 0, tokenRenewals: 1 }, retry(0, 'clock-skew', false, true)],
+  ['create: token not valid yet → correct the clock (refused before processing)', 'create', 1, notYetValid, none, retry(0, 'clock-skew', false, true)],
+  ['create: token not valid yet after an unknown → still marked', 'create', 2, notYetValid, oneUnknown, retry(0, 'clock-skew', true, true)],
 
   // create: retried normally when certainly nothing was created
   ['create: connection refused', 'create', 1, refused, none, retry(backoff1, 'not-sent')],
