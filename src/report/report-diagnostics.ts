@@ -1,3 +1,4 @@
+import { countErrors } from '../manifest/diagnostics.js';
 import { dirname, join } from 'node:path';
 import { checkTrackedEnv } from '../project/tracked-env.js';
 import type { CliContext } from '../util/cli-context.js';
@@ -21,7 +22,7 @@ export function reportDiagnostics(result: LoadResult, context: CliContext, json 
   if (result.source) sources.set(result.source.file, result.source.text);
   context.stderr.write(formatDiagnostics(diagnostics, sources, { color: shouldUseColor(context.stderr.isTTY, context.env) }));
   if (!result.ok) {
-    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    const errors = countErrors(diagnostics);
     context.stderr.write(`\n${errors} problem${errors === 1 ? '' : 's'} found; nothing was built.\n`);
   }
 }

@@ -1,3 +1,4 @@
+import { countErrors } from '../manifest/diagnostics.js';
 import type { Diagnostic } from '../errors.js';
 
 // The machine-readable result of `bach-render validate --json`, documented in README ("Validate
@@ -36,7 +37,7 @@ export interface DiagnosticJson {
 }
 
 export function createValidateJson(manifest: string, diagnostics: readonly Diagnostic[], summary: ValidateSummary | null): ValidateJson {
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const errors = countErrors(diagnostics);
   return {
     validateVersion: 1,
     manifest,

@@ -62,7 +62,7 @@ describe('damaged .bach/ state', () => {
 
     const plan = await runCli(['plan'], { cwd: root });
     expect(plan.stderr).toMatch(/warning: the cache entry of sky in \.bach\/cache cannot be read \(damaged\); planned as if not cached/);
-    expect(plan.stdout).toMatch(/! sky\s+renders\/sky\.mp4 is missing \(not in cache: renders again\)\s+6 s/);
+    expect(plan.stdout).toMatch(/! sky\s+renders\/sky\.mp4 is missing \(not in cache: renders again\)\s+seed \d+\s+6 s/);
 
     const build = await runCli(['--reporter', 'plain'], { cwd: root, env: env(emulator) });
     expect(build.code, build.stdout + build.stderr).toBe(0);
