@@ -2,6 +2,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Docum
 import type { Diagnostic } from '../errors.js';
 import { createLocate } from './locate.js';
 import { explainYamlError } from './yaml-hints.js';
+import { countManifestEntries, MANIFEST_MAX_ENTRIES, manifestTooManyEntries } from './manifest-entries.js';
 import { MANIFEST_MAX_BYTES, manifestTooLarge } from './manifest-size.js';
 import type { Locate } from './source-span.js';
 
@@ -25,6 +26,7 @@ export function parseManifest(text: string, options: { file: string }): ParseRes
   if (text.length > MANIFEST_MAX_BYTES) {
     return { ok: false, diagnostics: [manifestTooLarge(file, text.length)] };
   }
+  if (countManifestEntries(text) > MANIFEST_MAX_ENTRIES) return { ok: false, diagnostics: [manifestTooManyEntries(file)] };
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => lineCounter.linePos(offset);
