@@ -206,7 +206,7 @@ async function submit(context: RunContext, plan: RenderShotPlan, body: RequestBo
 }
 
 function removeExpiredEntries(context: RunContext, fingerprint: string): void {
-  for (const entry of context.journal.readAll().entries) {
+  for (const entry of context.journal.list().entries) {
     if (entry.state === 'expired' && entry.fingerprint === fingerprint) context.journal.remove(entry);
   }
 }

@@ -25,7 +25,7 @@ export async function restoreShot(context: RunContext, plan: CacheShotPlan): Pro
     });
   }
   // Any journal record of this fingerprint is settled: its result is the one just placed.
-  for (const entry of context.journal.readAll().entries) {
+  for (const entry of context.journal.list().entries) {
     if (entry.fingerprint === plan.fingerprint && (entry.state === 'accepted' || entry.state === 'expired')) context.journal.remove(entry);
   }
   context.emit({ type: 'shot:done', id: shot.id, how: 'restored', output: plan.outputPath, seconds: 0 });

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Reporter } from '../report/reporter.js';
+import { Journal } from '../state/journal.js';
 import { acquireProcessLock, type ProcessLock } from '../state/process-lock.js';
 import { statePaths } from '../state/paths.js';
 import { assertProjectLinksInside } from '../state/project-links.js';
@@ -28,6 +29,9 @@ export async function acquireFolder(
       signal: options.interrupt,
       onWaiting: () => options.reporter.message('info', 'waiting for an interrupted build to record its last submissions…'),
     });
+    // The only moment a journal temp file can be nobody's: every writer (an earlier build's
+    // submitter) is gone, and this session's submitter has not started.
+    new Journal(paths.journal).sweepLeftovers();
   } catch (error) {
     await lock.release();
     throw error;

@@ -50,12 +50,10 @@ export async function buildOnce(options: BuildOnceOptions): Promise<BuildOutcome
   // a link made during a watch session counts too).
   await assertProjectLinksInside({ root: manifest.root, lockfile: lockfilePathFor(manifest.file), output: manifest.output });
   const project = await readProject(manifest, { label: options.label, origin: persistentOriginOf(settings.api), now: clock.now });
-  // Holding the folder lock, with every submitter of an earlier build gone: leftovers of killed writers can go.
-  if (session) {
-    project.journal.sweepTempFiles();
-    // A lockfile write killed midway left its temp file beside bach.yaml.
-    await removeStaleLockfileTemps(project.lockPath);
-  }
+  // Holding the folder lock: a lockfile write killed midway left its temp file beside bach.yaml (the
+  // journal's leftovers are swept once per session by acquireFolder, never here: in watch mode this
+  // session's submitter may be writing one right now).
+  if (session) await removeStaleLockfileTemps(project.lockPath);
   for (const notice of project.notices) reporter.message('warn', notice);
   const inputs = createPlanInputs(project, settings, session?.sessionUploaded() ?? []);
   const plan = await createCheckedPlan(inputs, { cacheDir: project.paths.cache, warn: (message) => reporter.message('warn', message) });

@@ -102,17 +102,13 @@ export class Journal {
   }
 
   /**
-   * Sweep, then list. NOTE: sweeping while a submitter is writing removes its temp file (issue 16,
-   * item 1); callers during a build should move to `list()` — only a build holding the folder lock
-   * with no live submitter may sweep.
+   * Removes temp files left by writers that were killed mid-write. Only the writer of a temp file may
+   * remove it while it lives (issue 16, item 1: a restore that swept the journal mid-build deleted the
+   * temp file a submitter was about to rename into its "accepted" record, losing a paid task id).
+   * So this runs once, at start-up, under the folder lock, after every submitter of an earlier build
+   * is gone (`acquireFolder`) — and never during a build.
    */
-  readAll(): { entries: JournalEntry[]; unreadable: string[] } {
-    this.sweepTempFiles();
-    return this.list();
-  }
-
-  /** Removes temp files left by writers that were killed mid-write. */
-  sweepTempFiles(): void {
+  sweepLeftovers(): void {
     for (const name of this.names()) if (isTempFileName(name)) rmSync(join(this.dir, name), { force: true });
   }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/api/errors.js';
@@ -209,6 +209,20 @@ describe('an orphaned task', () => {
     const undone = await world.build();
     expect(undone.report).toMatchObject({ restored: ['s0'], rendered: [] });
     expect(world.api.creates).toBe(1);
+  });
+});
+
+describe('a restore while a submitter is writing (issue 16, item 1)', () => {
+  it("leaves the journal's temp files alone: only their writer may remove them", async () => {
+    const world = await createWorld(textShots(2));
+    await world.build();
+    // s0's output is deleted (a restore from the cache) while a submitter is mid-write of a record.
+    rmSync(join(world.root, 'renders/s0.mp4'));
+    const inFlight = join(world.root, '.bach/journal', `.${'a'.repeat(64)}-0000.json.0123456789ab.tmp`);
+    writeFileSync(inFlight, '{"state":"accepted"}');
+    const { report } = await world.build();
+    expect(report).toMatchObject({ restored: ['s0'], failed: [] });
+    expect(existsSync(inFlight)).toBe(true);
   });
 });
 
