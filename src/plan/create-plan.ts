@@ -101,7 +101,15 @@ function planShot(shot: Shot, inputs: PlanInputs): ShotPlan {
   const outputReason = checkOutput(previous, outputPath, inputs.outputs.get(outputPath));
   if (!outputReason) return { ...base, kind: 'unchanged', source: null, reasons: [], seconds: 0 };
   const planned = work('render-again', [outputReason]);
-  return planned.source === 'cache' ? { ...planned, kind: 'restore' } : planned;
+  if (planned.source === 'cache') return { ...planned, kind: 'restore' };
+  // A hand-altered output is the person's file: a paid render never overwrites it (issue 15, item 1).
+  // The shot is kept as it is and reported on every plan; `--force ID` renders it again (above), and a
+  // free restore (the cache has the video) moves the altered file aside first (render/keep-altered-output.ts).
+  if (planned.source === 'render' && outputReason.kind === 'output-altered') {
+    const kept: Reason = { ...outputReason, text: `${outputPath} was altered by hand: kept (not in the cache; --force ${shot.id} renders it again, ${shot.duration} s)` };
+    return { ...base, kind: 'unchanged', source: null, reasons: [kept], seconds: 0, kept: true };
+  }
+  return planned;
 }
 
 function checkOutput(previous: LockEntry, outputPath: string, state: OutputState | undefined): Reason | null {
@@ -141,6 +149,7 @@ function countTotals(shots: ShotPlan[], removed: RemovedShot[], uploads: UploadN
     restore: count('restore'),
     renderAgain: count('render-again'),
     unchanged: count('unchanged'),
+    kept: shots.filter((s) => s.source === null && s.kept === true).length,
     skipped: count('skipped'),
     removed: removed.length,
     fromCache: shots.filter((s) => s.source === 'cache').length,

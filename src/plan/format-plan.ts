@@ -3,6 +3,7 @@ import type { Plan, ShotPlan } from './types.js';
 
 // The plan for people, Terraform-style: one line per shot that changes, with its reasons and cost.
 //   + create   ~ update   < restore from cache   ! render again (costs credits)   - removed
+//   # kept: an output altered by hand, left alone (nothing to pay; `--force ID` renders it again)
 // Unchanged shots are summarised on one `=` line (named when there are few) so that a 10,000-shot
 // storyboard with one edit prints a handful of lines.
 
@@ -19,6 +20,7 @@ const NAME_UNCHANGED_UP_TO = 8;
 export function formatPlan(plan: Plan, palette: Palette): string {
   const changed = plan.shots.filter((s) => s.kind !== 'unchanged' && s.kind !== 'skipped');
   const width = Math.min(28, Math.max(8, ...changed.map((s) => s.shot.id.length), ...plan.removed.map((r) => r.id.length)));
+  // (kept shots use the same column)
   const lines: string[] = [];
   for (const shot of changed) lines.push(formatShotLine(shot, width, palette));
   for (const removed of plan.removed) {
@@ -26,8 +28,10 @@ export function formatPlan(plan: Plan, palette: Palette): string {
       `${palette.red('-')} ${removed.id.padEnd(width)}  removed from the manifest ${palette.dim(`(${removed.previous.output.path} is left in place)`)}`,
     );
   }
+  const kept = plan.shots.filter((s) => s.source === null && s.kept === true);
+  for (const shot of kept) lines.push(`${palette.yellow('#')} ${shot.shot.id.padEnd(width)}  ${shot.reasons.map((r) => r.text).join(', ')}`);
   const unchanged = plan.shots.filter((s) => s.kind === 'unchanged');
-  if (!plan.changes && plan.totals.skipped === 0) return formatNoChanges(unchanged.map((s) => s.shot.id), palette);
+  if (!plan.changes && plan.totals.skipped === 0) return `${lines.length > 0 ? `${lines.join('\n')}\n` : ''}${formatNoChanges(unchanged.map((s) => s.shot.id), palette)}`;
   if (unchanged.length > 0) lines.push(formatUnchanged(unchanged.map((s) => s.shot.id), palette));
   lines.push('', formatPlanSummary(plan, palette));
   return `${lines.join('\n')}\n`;

@@ -29,6 +29,8 @@ export interface PlanJsonShot {
   /** `from`/`to` (added in 0.2, planVersion still 1): on field, file and mode reasons, the values before and after. */
   reasons: { kind: string; field?: string; path?: string; text: string; from?: RequestValue | null; to?: RequestValue | null }[];
   taskId: string | null;
+  /** Unchanged, with its output altered by hand and kept (added in 0.3, planVersion still 1). */
+  kept?: true;
   // What the shot is (added with the review page).
   mode: Shot['mode'];
   model: string;
@@ -82,6 +84,7 @@ export function createPlanJson(plan: Plan, manifestName: string, options: PlanJs
         ...('from' in r ? { from: r.from ?? null, to: r.to ?? null } : {}),
       })),
       taskId: s.source === 'in-flight' ? s.inFlightTaskId : null,
+      ...(s.source === null && s.kept === true ? { kept: true } : {}),
       ...describeShot(s.shot, options),
     })),
     removed: plan.removed.map((r) => ({ id: r.id, fingerprint: r.previous.fingerprint, output: r.previous.output.path })),

@@ -56,6 +56,8 @@ interface ShotPlanBase extends ShotIdentity {
 export interface IdleShotPlan extends ShotPlanBase {
   kind: 'unchanged' | 'skipped';
   source: null;
+  /** Unchanged, but its output was altered by hand and the cache lacks the video: left as the person made it (one `output-altered` reason). */
+  kept?: boolean;
 }
 
 /** The video is in `.bach/cache/`: copied into place, no cost. */
@@ -103,6 +105,8 @@ export interface PlanTotals {
   restore: number;
   renderAgain: number;
   unchanged: number;
+  /** Of the unchanged: outputs altered by hand, kept (a paid render would overwrite them; `--force ID` does). */
+  kept: number;
   skipped: number;
   removed: number;
   /** Shots whose video comes from the cache / from a task already paid for (no new cost). */

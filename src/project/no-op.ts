@@ -29,7 +29,8 @@ export interface RecordNoOpOptions {
  */
 export async function recordNoOp(project: ProjectState, plan: Plan, options: RecordNoOpOptions): Promise<void> {
   const { manifest } = project;
-  if (plan.changes || options.narrowed || project.journalEntries.length > 0 || options.manifestStamp === undefined) {
+  // A kept (hand-altered) output is reported by every plan, so such a plan is no snapshot either.
+  if (plan.changes || plan.totals.kept > 0 || options.narrowed || project.journalEntries.length > 0 || options.manifestStamp === undefined) {
     if (plan.changes) await forgetUpToDate(manifest.root);
     return;
   }

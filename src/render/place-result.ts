@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { ShotIdentity } from '../contract/shot-identity.js';
 import { setLockEntry } from '../lock/update-lockfile.js';
 import { cacheVideoPath, type CacheRecord } from '../state/result-cache.js';
+import { keepAlteredOutput } from './keep-altered-output.js';
 import { copyVerified } from './place-output.js';
 import type { RunContext } from './run-context.js';
 
@@ -16,6 +17,7 @@ export interface PlaceTarget extends ShotIdentity {
 }
 
 export async function placeAndLock(context: RunContext, target: PlaceTarget, record: CacheRecord): Promise<void> {
+  await keepAlteredOutput(context, target, record.sha256);
   const placed = await copyVerified(
     cacheVideoPath(context.paths.cache, target.fingerprint),
     join(context.manifest.root, target.outputPath),

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/api/errors.js';
@@ -223,6 +223,37 @@ describe('a restore while a submitter is writing (issue 16, item 1)', () => {
     const { report } = await world.build();
     expect(report).toMatchObject({ restored: ['s0'], failed: [] });
     expect(existsSync(inFlight)).toBe(true);
+  });
+});
+
+describe('an output altered by hand (issue 15, item 1)', () => {
+  it('is restored from the cache for free, with the altered file kept beside it', async () => {
+    const world = await createWorld(textShots(1));
+    await world.build();
+    writeFileSync(join(world.root, 'renders/s0.mp4'), 'my own edit');
+    const { report } = await world.build();
+    expect(report).toMatchObject({ restored: ['s0'], rendered: [] });
+    const names = readdirSync(join(world.root, 'renders')).sort();
+    expect(names).toHaveLength(2);
+    expect(names[0]).toMatch(/^s0\.altered-\d{8}-\d{6}\.mp4$/);
+    expect(readFileSync(join(world.root, 'renders', names[0]!), 'utf8')).toBe('my own edit');
+    expect(world.api.creates).toBe(1);
+  });
+
+  it('is kept, not overwritten by a paid render, when the cache lacks the video', async () => {
+    const world = await createWorld(textShots(1));
+    await world.build();
+    rmSync(join(world.root, '.bach/cache'), { recursive: true });
+    writeFileSync(join(world.root, 'renders/s0.mp4'), 'my own edit');
+    const { plan, report } = await world.build();
+    expect(plan.shots[0]).toMatchObject({ kind: 'unchanged', kept: true });
+    expect(report.rendered).toEqual([]);
+    expect(world.api.creates).toBe(1);
+    expect(readFileSync(join(world.root, 'renders/s0.mp4'), 'utf8')).toBe('my own edit');
+    // --force asks for it: rendered again, and the hand-made file is still kept beside the new one.
+    const forced = await world.build({ force: ['s0'] });
+    expect(forced.report.rendered).toEqual(['s0']);
+    expect(readdirSync(join(world.root, 'renders')).filter((n) => n.includes('.altered-'))).toHaveLength(1);
   });
 });
 

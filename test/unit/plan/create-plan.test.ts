@@ -117,6 +117,21 @@ describe('createPlan', () => {
     expect(plan.changes).toBe(true);
   });
 
+  it('keeps an output altered by hand when the cache lacks its video: nothing paid, reported; --force renders it again', () => {
+    const state = builtState(manifest, digests);
+    const outputs = new Map(state.outputs);
+    outputs.set('renders/castle.mp4', { exists: true, size: 1000, sha256: 'e'.repeat(64) });
+    const plan = createPlan(planInputs(manifest, digests, { lock: state.lock, outputs }));
+    expect(shotPlan(plan, 'castle')).toMatchObject({ kind: 'unchanged', source: null, seconds: 0, kept: true });
+    expect(shotPlan(plan, 'castle').reasons.map((r) => r.text)).toEqual([
+      'renders/castle.mp4 was altered by hand: kept (not in the cache; --force castle renders it again, 5 s)',
+    ]);
+    expect(plan.totals).toMatchObject({ secondsToGenerate: 0, kept: 1, unchanged: 3 });
+    expect(plan.changes).toBe(false);
+    const forced = createPlan(planInputs(manifest, digests, { lock: state.lock, outputs, force: new Set(['castle']) }));
+    expect(shotPlan(forced, 'castle')).toMatchObject({ kind: 'render-again', source: 'render' });
+  });
+
   it('restores every output into a new output folder', () => {
     const state = builtState(manifest, digests);
     const cached = new Set(Object.values(state.lock.shots).map((e) => e.fingerprint));
