@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { setMaxListeners } from 'node:events';
 import { runCli } from './cli/run-cli.js';
+import { createStdinInput } from './cli/stdin-input.js';
 import type { CliContext } from './util/cli-context.js';
 
 // The process around the CLI (cli/run-cli.ts): its streams, environment and signals, and the only
@@ -58,6 +59,7 @@ function createProcessContext(): CliContext {
         return process.stderr.columns;
       },
     },
+    stdin: createStdinInput(process.stdin),
     interrupt: controller.signal,
   };
 }

@@ -16,6 +16,8 @@ const BUILD_OPTIONS = `
   --only ID[,ID...]    Build only these shots (repeatable).
   --force ID[,ID...]   Render these shots again even if unchanged (repeatable; costs credits).
   --dry-run            Plan and print what would be done; send nothing, write nothing.
+  --yes                Pay without asking (also -y). On a terminal a build that would pay asks
+                       first (default no), and watch renders a plan when Enter is pressed.
   --max-seconds N      Refuse to start when the build would generate more than N seconds of video.
   --retries N          Re-submit a shot whose task ends TASK_FAILED up to N times. Default 2.
   --allow-rerender     Allow paying again for a result that was paid for but can no longer be

@@ -24,6 +24,7 @@ const OPTIONS = {
   wait: { type: 'boolean' },
   watch: { type: 'boolean' },
   debounce: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
 } as const;
 
 export function parseBuildFlags(args: string[], command: 'build' | 'watch'): ParsedBuildFlags {
@@ -58,6 +59,7 @@ export function parseBuildFlags(args: string[], command: 'build' | 'watch'): Par
     wait: values.wait ?? false,
     watch: command === 'watch' || (values.watch ?? false),
     debounceMs: parseNumber('--debounce', values.debounce ?? '100', { integer: true, min: 0, max: 60_000 }),
+    yes: values.yes ?? false,
   };
 }
 

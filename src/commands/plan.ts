@@ -52,6 +52,7 @@ function planFlags(path: string, values: ReturnType<typeof parse>['values']): Bu
     reporter: 'plain',
     wait: false,
     watch: false,
+    yes: false,
     debounceMs: 0,
   };
 }

@@ -7,6 +7,7 @@ import { withSession } from '../session/with-session.js';
 import { stampOf } from '../state/up-to-date.js';
 import type { CliContext } from '../util/cli-context.js';
 import { systemClock } from '../util/clock.js';
+import { createAskToPay, shouldAskToPay } from './ask-to-pay.js';
 
 // The full build: load → plan → (refuse over budget) → upload → render → lock.
 // Exit 0 when every shot is done, 1 on any failure or refusal, 130 when interrupted.
@@ -31,10 +32,16 @@ export async function runBuild(settings: BuildSettings, context: CliContext, man
       clock: systemClock,
       budgetSeconds: settings.maxSeconds,
       manifestStamp,
+      ...(context.stdin && shouldAskToPay(settings, context) ? { confirm: createAskToPay(context.stdin, context) } : {}),
     });
     if (outcome.kind === 'planned') {
       reporter.message('info', 'Dry run: nothing was uploaded or submitted; no output and no lockfile were written.');
       return 0;
+    }
+    if (outcome.kind === 'declined') {
+      if (context.interrupt.aborted) return 130;
+      reporter.message('info', 'Build cancelled: nothing was uploaded or submitted.');
+      return 1;
     }
     if (outcome.kind === 'over-budget') {
       reporter.message(

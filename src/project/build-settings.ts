@@ -27,6 +27,8 @@ export interface BuildFlags {
   wait: boolean;
   watch: boolean;
   debounceMs: number;
+  /** `--yes`: pay without asking (a build on a terminal asks first; watch renders on save). */
+  yes: boolean;
 }
 
 /** Where requests go. */
@@ -63,6 +65,8 @@ export interface BuildSettings {
   reporter: 'auto' | 'plain' | 'json';
   watch: boolean;
   debounceMs: number;
+  /** `--yes`: pay without asking (a build on a terminal asks first; watch renders on save). */
+  yes: boolean;
 }
 
 /** The origin whose upload records count for this command: none for the embedded emulator (it lives one process). */

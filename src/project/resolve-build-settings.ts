@@ -52,6 +52,7 @@ export function resolveBuildSettings(flags: BuildFlags, env: Env, dotenv: DotEnv
     reporter: flags.reporter,
     watch: flags.watch,
     debounceMs: flags.debounceMs,
+    yes: flags.yes,
   };
 }
 

@@ -64,6 +64,8 @@ function describeRun(run: number, result: WatchRunResult, totals: { rendered: nu
       return `${head}: planned only (--dry-run)`;
     case 'over-budget':
       return `${head}: planned only (budget)`;
+    case 'unconfirmed':
+      return `${head}: planned only (saved again before Enter)`;
     case 'invalid':
       return `${head}: manifest invalid`;
     case 'error':

@@ -61,6 +61,7 @@ export function createListrReporter(out: Output, err: Output, palette: Palette):
     };
   };
 
+  let shown: Plan | null = null;
   const start = (plan: Plan) => {
     const work = plan.shots.filter((s) => s.kind !== 'unchanged' && s.kind !== 'skipped');
     if (work.length === 0) return;
@@ -91,9 +92,15 @@ export function createListrReporter(out: Output, err: Output, palette: Palette):
   return {
     plan(plan, label) {
       plain.plan(plan, label);
-      start(plan);
+      // The rows start drawing with the first event, not here: between the plan and the first
+      // event the build may ask the person whether to pay (commands/ask-to-pay.ts).
+      shown = plan;
     },
     event(event: ReporterEvent) {
+      if (shown) {
+        start(shown);
+        shown = null;
+      }
       if (event.type === 'run:summary') {
         // With rows on screen, the summary waits for listr's last frame (printed in close()).
         if (running) summary = event.report;

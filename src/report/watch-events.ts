@@ -10,6 +10,7 @@ export type WatchRunResult =
   | 'failed'       // the build ran; some shots failed (the watcher keeps going)
   | 'planned'      // --dry-run: planned only
   | 'over-budget'  // the plan costs more than what is left of --max-seconds: planned only
+  | 'unconfirmed'  // on a terminal without --yes: planned, waiting for Enter; a save came first
   | 'invalid'      // the manifest did not load: diagnostics printed, last good state kept
   | 'error'        // something unexpected stopped the run (reported; the watcher keeps going)
   | 'interrupted'; // Ctrl-C

@@ -37,11 +37,17 @@ export interface BuildOnceOptions {
   isCurrent?: (shotId: string, fingerprint: string) => boolean;
   /** The manifest's stamp before it was read; given, a plan with no changes records the up-to-date snapshot. */
   manifestStamp?: Stamp | null;
+  /**
+   * Asked, after the plan is shown, before a build that would pay sends anything (a person at a
+   * terminal: src/commands/ask-to-pay.ts); false → nothing is sent. Absent: never asked.
+   */
+  confirm?: (plan: Plan) => Promise<boolean>;
 }
 
 export type BuildOutcome =
   | { kind: 'planned'; plan: Plan }
   | { kind: 'over-budget'; plan: Plan }
+  | { kind: 'declined'; plan: Plan }
   | { kind: 'done'; plan: Plan; report: RunReport };
 
 export async function buildOnce(options: BuildOnceOptions): Promise<BuildOutcome> {
@@ -67,6 +73,10 @@ export async function buildOnce(options: BuildOnceOptions): Promise<BuildOutcome
   if (options.budgetSeconds !== undefined && plan.totals.secondsToGenerate > options.budgetSeconds) {
     await writeProjectCaches(project);
     return { kind: 'over-budget', plan };
+  }
+  if (plan.totals.secondsToGenerate > 0 && options.confirm && !(await options.confirm(plan))) {
+    await writeProjectCaches(project);
+    return { kind: 'declined', plan };
   }
   const collectable = project.journalEntries.some((e) => e.state !== 'expired');
   if (!plan.changes && !collectable) {

@@ -8,11 +8,21 @@ export interface Output {
   readonly columns?: number | undefined;
 }
 
+/** The person at the keyboard: lines typed at a question (the build's "Render? yes/no", watch's keys). */
+export interface Input {
+  /** True when stdin is an interactive terminal: only then may a command ask anything. */
+  readonly isTTY: boolean;
+  /** The next line typed (without its newline); null at end of input or once `signal` aborts. */
+  readLine(signal: AbortSignal): Promise<string | null>;
+}
+
 export interface CliContext {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   stdout: Output;
   stderr: Output;
+  /** Absent where no person can answer (tests, embedding): such a command never asks. */
+  stdin?: Input;
   /**
    * Aborted on the first Ctrl-C (SIGINT) or SIGTERM: stop starting new work, make sure everything
    * already paid for is recorded, then return 130. A second Ctrl-C is handled by the CLI (exit at once).

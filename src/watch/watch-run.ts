@@ -1,5 +1,9 @@
 import type { WatchSessionOptions } from './watch-session.js';
 import { buildOnce } from '../session/build-once.js';
+import { shouldAskToPay } from '../project/should-ask-to-pay.js';
+import type { Plan } from '../plan/types.js';
+import type { Reporter } from '../report/reporter.js';
+import type { Input } from '../util/cli-context.js';
 import { reportDiagnostics } from '../report/report-diagnostics.js';
 import { loadManifest, type LoadResult } from '../manifest/load.js';
 import type { WatchEvent, WatchRunResult } from '../report/watch-events.js';
@@ -23,6 +27,8 @@ export interface WatchState {
   current: SpendMeter | null;
   /** Fingerprints seen by a load made during the current run (null: the run's own plan is current). */
   latest: Map<string, string> | null;
+  /** The run's wait for Enter (a terminal without --yes): a save aborts it and plans again. */
+  awaitingKey: AbortController | null;
 }
 
 /** What a run needs: the session's options (watch-session.ts) and the session's live state. */
@@ -99,6 +105,7 @@ async function loadAndBuild(ctx: WatchRunContext): Promise<{ result: WatchRunRes
       budgetSeconds: remaining,
       // A result whose shot was edited since its submission stays in the cache (paid for), unplaced.
       isCurrent: (shotId, fingerprint) => state.latest === null || state.latest.get(shotId) === fingerprint,
+      ...(context.stdin && shouldAskToPay(settings, context) ? { confirm: (plan: Plan) => waitForEnter(ctx, meter.reporter, plan, context.stdin!) } : {}),
     });
   } finally {
     state.spentSeconds += meter.spentSeconds();
@@ -111,6 +118,7 @@ async function loadAndBuild(ctx: WatchRunContext): Promise<{ result: WatchRunRes
     ctx.reporter.message('info', 'Dry run: nothing was uploaded or submitted; no output and no lockfile were written.');
     return { result: 'planned', ...nothing };
   }
+  if (built.kind === 'declined') return { result: context.interrupt.aborted ? 'interrupted' : 'unconfirmed', ...nothing };
   if (built.kind === 'over-budget') {
     ctx.emit({ type: 'watch:budget', planSeconds: built.plan.totals.secondsToGenerate, spentSeconds: state.spentSeconds, maxSeconds: settings.maxSeconds ?? 0 });
     return { result: 'over-budget', ...nothing };
@@ -118,4 +126,23 @@ async function loadAndBuild(ctx: WatchRunContext): Promise<{ result: WatchRunRes
   const { report } = built;
   const result: WatchRunResult = report.interrupted ? 'interrupted' : report.failed.length > 0 ? 'failed' : 'rendered';
   return { result, rendered: report.rendered.length, failed: report.failed.length, runSeconds };
+}
+
+/**
+ * Watch mode on a terminal, without --yes: every save is planned, and the plan is rendered when the
+ * person presses Enter (issue 15, item 1) — an editor's autosave of a half-typed prompt is never
+ * billed. A save before Enter aborts the wait (watch-session.ts) and the next run plans again. Enter
+ * is the key because a line is what a terminal in its normal (cooked) mode delivers: no raw mode to
+ * restore if the process dies, and Ctrl-C keeps working as everywhere else.
+ */
+async function waitForEnter(ctx: WatchRunContext, reporter: Reporter, plan: Plan, input: Input): Promise<boolean> {
+  const seconds = plan.totals.secondsToGenerate;
+  reporter.message('info', `Press Enter to render (${seconds} s of video, billed); save again to plan again; Ctrl-C to stop.`);
+  const wait = new AbortController();
+  ctx.state.awaitingKey = wait;
+  try {
+    return (await input.readLine(AbortSignal.any([ctx.context.interrupt, wait.signal]))) !== null;
+  } finally {
+    ctx.state.awaitingKey = null;
+  }
 }

@@ -44,7 +44,7 @@ export interface WatchSessionOptions {
 
 export async function runWatchSession(options: WatchSessionOptions): Promise<number> {
   const { context, root } = options;
-  const state: WatchState = { goodFiles: [], runs: 0, spentSeconds: 0, current: null, latest: null };
+  const state: WatchState = { goodFiles: [], runs: 0, spentSeconds: 0, current: null, latest: null, awaitingKey: null };
   const emit = (event: WatchEvent) => (state.current?.reporter ?? options.reporter).watch?.(event);
   const reportError = (error: unknown) => emit({ type: 'watch:error', message: describeError(error) });
   let started = false;
@@ -68,6 +68,8 @@ export async function runWatchSession(options: WatchSessionOptions): Promise<num
   let refreshing: Promise<void> = Promise.resolve();
   const refresh = (changes: string[]) => {
     emit({ type: 'watch:change', paths: changes, running: true });
+    // A run waiting for Enter is over: its plan is out of date; the follow-up run plans again.
+    state.awaitingKey?.abort();
     refreshing = refreshing.then(() => refreshFingerprints(runContext)).catch(reportError);
     return refreshing;
   };

@@ -30,7 +30,7 @@ describe('completion spec', () => {
 
   it('knows every build option, shot ids for --only/--force, and the reporters of each command', () => {
     expect(command('build').flags.map((f) => f.name)).toEqual([
-      '--concurrency', '--only', '--force', '--dry-run', '--max-seconds', '--retries', '--allow-rerender', '--poll-interval',
+      '--concurrency', '--only', '--force', '--dry-run', '--yes', '--max-seconds', '--retries', '--allow-rerender', '--poll-interval',
       '--reporter', '--base-url', '--emulator', '--wait', '--watch', '--debounce', '--help',
     ]);
     expect(command('build').flags.find((f) => f.name === '--only')).toMatchObject({ value: { kind: 'ids' }, repeatable: true });

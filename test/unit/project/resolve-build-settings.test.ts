@@ -23,6 +23,7 @@ function flags(overrides: Partial<BuildFlags> = {}): BuildFlags {
     wait: false,
     watch: false,
     debounceMs: 100,
+    yes: false,
     ...overrides,
   };
 }
