@@ -30,6 +30,15 @@ const BUILD_OPTIONS = `
   --emulator           Run against an embedded local emulator: no account, no credits.
   --wait               If another bach-render is building this folder, wait for it instead of exiting.`;
 
+const REMOTE_OPTIONS = `
+  --remote URL         The team cache: s3://bucket/prefix, a folder or file:// URL (env BACH_REMOTE;
+                       default: \`remote:\` in bach.yaml). See README: Team cache.
+  --no-remote          Use no team cache.
+  --remote-read-only   Never write to the team cache (env BACH_REMOTE_READ_ONLY=1; the default in CI
+                       without BACH_REMOTE_SIGNING_KEY).
+  --require-remote     Any team-cache failure is an error (exit 1).
+  --concurrency N      Videos transferred at once. Default 4.`;
+
 export const COMMANDS: Record<string, CommandSpec> = {
   build: {
     summary: 'Render every shot that changed (the default command)',
@@ -119,6 +128,37 @@ Options:
                        exist, without gaps, and the missing shots are named.
   --force              Cut again even if nothing changed.`,
     load: () => import('../commands/cut.js'),
+  },
+  pull: {
+    summary: 'Fetch the videos bach.lock describes from the team cache (or earlier tasks), paying nothing',
+    help: `Usage: bach-render pull [PATH] [options]
+
+Places every video bach.lock records for the manifest's shots into the output folder and .bach/cache,
+without submitting anything: from the team cache, or — where it lacks one — from the API by the task
+id the lock records (a query and a download are free; keys are needed only then). Every video must
+match the sha256 bach.lock records; an output altered by hand is kept as <id>.altered-<stamp>.mp4.
+Prints progress and a summary: how many came from the team cache, from the API, were already present,
+and which are missing and why.
+
+Options:${REMOTE_OPTIONS}
+  --base-url URL       API base URL for earlier tasks (env BACH_BASE_URL). Default the public API.
+
+Exit codes: 0 every locked shot in place, 1 a shot missing or an error, 130 interrupted.`,
+    load: () => import('../commands/pull.js'),
+  },
+  push: {
+    summary: 'Upload the results bach.lock references that the team cache lacks',
+    help: `Usage: bach-render push [PATH] [options]
+
+Uploads, from .bach/cache, every result bach.lock references that the team cache does not hold yet
+(for a project that rendered before it had a team cache). Nothing is overwritten: a result someone
+wrote first stays. A read-only team cache is an error.
+
+Options:${REMOTE_OPTIONS}
+
+Exit codes: 0 the team cache holds every locked result, 1 one could not be pushed or an error, 130
+interrupted.`,
+    load: () => import('../commands/push.js'),
   },
   emulator: {
     summary: 'Serve the local Bach API emulator',

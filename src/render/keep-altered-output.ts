@@ -26,14 +26,15 @@ export async function keepAlteredOutput(
   const recorded = context.lockWriter.current.shots[target.shotId]?.output;
   if (found.sha256 === incomingSha256 || (recorded && recorded.path === target.outputPath && recorded.sha256 === found.sha256)) return null;
   const absolute = join(root, target.outputPath);
-  const kept = await freeName(absolute, context.clock.now());
+  const kept = await freeAlteredName(absolute, context.clock.now());
   await rename(absolute, kept);
   const keptPath = join(dirname(target.outputPath), basename(kept)).replaceAll('\\', '/');
   context.emit({ type: 'notice', level: 'warn', message: `${target.outputPath} was altered by hand: kept as ${keptPath}` });
   return keptPath;
 }
 
-async function freeName(absolute: string, now: number): Promise<string> {
+/** A free `<id>.altered-<UTC stamp>[-n].mp4` beside `absolute` (also used by `pull`). */
+export async function freeAlteredName(absolute: string, now: number): Promise<string> {
   const { access } = await import('node:fs/promises');
   const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const stem = absolute.replace(/\.mp4$/, '');
