@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -11,6 +11,10 @@ import { resolveRemoteSettings } from '../../src/remote/remote-settings.js';
 import { listCachedFingerprints } from '../../src/state/result-cache.js';
 import { sha256File, sha256Hex } from '../../src/util/hash.js';
 import { startRadosgwServer, stopRadosgwServer, type Radosgw } from '../../test/helpers/radosgw-client.js';
+import { textStoryboard } from '../../test/helpers/storyboards.js';
+import { startEmulatorProcess, type EmulatorProcess } from '../lib/emulator.js';
+import { runCli } from '../lib/process.js';
+import { expectNoChanges } from '../lib/project.js';
 import { formatMb, formatMs, formatSummary, MB, summarize } from '../lib/summary.js';
 import { verdict, type Row, type Scenario, type ScenarioResult } from './types.js';
 
@@ -22,8 +26,12 @@ import { verdict, type Row, type Scenario, type ScenarioResult } from './types.j
 //   cache (copy + sha256 each);
 // - peak RSS of a child that pushes and pulls one 200 MB file vs one of 50 MB: streamed both ways,
 //   memory must not grow with the size (≤ +15 MB, as for API downloads).
-// These measure src/remote/ directly; once plan and pull are wired to it, the same figures can be taken
-// through the CLI. Runnable alone: `npm run bench:team-cache` (or `npm run bench -- --only team-cache`).
+// - `bach-render pull` (the CLI, a child process) of a 100-shot project in a fresh clone, every video
+//   from the team cache (2 MB each, as the emulator pads them), as a ratio to the same command in a
+//   clone whose .bach/cache holds them (local only: copy + verify each into the output folder).
+// The lookup and the direct pull measure src/remote/ itself; the plan's own lookup through the CLI
+// comes with the wiring of plan/build. Runnable alone: `npm run bench:team-cache` (it then starts its
+// own emulator), or `npm run bench -- --only team-cache`.
 
 const LOOKUP_SHOTS = 1000;
 const PULL_SHOTS = 100;
@@ -35,6 +43,8 @@ const CHILD = fileURLToPath(new URL('../remote-transfer.mjs', import.meta.url));
 
 export interface TeamCacheBenchContext {
   workDir: string;
+  /** The bench's emulator; without one (bench:team-cache alone) one is started for the CLI pull. */
+  emulator?: EmulatorProcess;
   runs: { fast: number; slow: number };
   log(message: string): void;
 }
@@ -45,7 +55,7 @@ export const teamCacheScenario: Scenario = {
   run: (context) => measureTeamCache(context),
 };
 
-export async function measureTeamCache({ workDir, runs, log }: TeamCacheBenchContext): Promise<ScenarioResult> {
+export async function measureTeamCache({ workDir, runs, log, emulator }: TeamCacheBenchContext): Promise<ScenarioResult> {
   const rgwDir = join(workDir, 'rgw');
   log('starting radosgw (~13 s)');
   let rgw: Radosgw;
@@ -60,7 +70,18 @@ export async function measureTeamCache({ workDir, runs, log }: TeamCacheBenchCon
     const lookup = await measureLookup(open, workDir, runs.fast, log);
     const pull = await measurePull(open, workDir, runs.slow, log);
     const memory = await measureMemory(`s3://${bucket}/memory`, rgw, workDir, runs.slow, log);
-    return { rows: [...lookup.rows, ...pull.rows, ...memory.rows], raw: { lookup: lookup.raw, pull: pull.raw, memory: memory.raw }, notes: memory.notes };
+    const ownEmulator = emulator ? undefined : await startEmulatorProcess();
+    let cliPull;
+    try {
+      cliPull = await measureCliPull(`s3://${await rgw.createBucket()}/cli`, rgw, (emulator ?? ownEmulator)!, workDir, runs.slow, log);
+    } finally {
+      await ownEmulator?.stop();
+    }
+    return {
+      rows: [...lookup.rows, ...pull.rows, ...cliPull.rows, ...memory.rows],
+      raw: { lookup: lookup.raw, pull: pull.raw, cliPull: cliPull.raw, memory: memory.raw },
+      notes: memory.notes,
+    };
   } finally {
     await stopRadosgwServer(rgwDir).catch(() => {});
   }
@@ -190,6 +211,66 @@ async function measurePull(open: () => Promise<TeamCache>, workDir: string, coun
       value: formatSummary(remoteMs, formatMs),
       target: '–',
       ratio: `${mbPerS.toFixed(0)} MB/s; ${(remoteMs.median / localMs.median).toFixed(1)}x a verified local restore (${formatMs(localMs.median)})`,
+      verdict: 'info',
+    },
+  ];
+  return { rows, raw: { remoteMs: remote, localMs: local, shots: PULL_SHOTS, bytesEach: PULL_BYTES } };
+}
+
+/**
+ * `bach-render pull` through the CLI: a 100-shot project rendered on the emulator and pushed (with
+ * `bach-render push`), then pulled into fresh clones (bach.yaml + bach.lock only, no API keys: every
+ * video must come from the team cache), against `pull --no-remote` in clones holding .bach/cache.
+ */
+async function measureCliPull(url: string, rgw: Radosgw, emulator: EmulatorProcess, workDir: string, count: number, log: (m: string) => void) {
+  const dir = join(workDir, 'cli-pull');
+  const source = join(dir, 'a');
+  await mkdir(source, { recursive: true });
+  await writeFile(join(source, 'bach.yaml'), textStoryboard(PULL_SHOTS, { prefix: 'pull' }));
+  // A fast emulator; the padding makes each result 2 MB.
+  await emulator.prepare({ processingMs: 0, concurrencyPerKey: 1000, resultPaddingBytes: PULL_BYTES });
+  await runCli(['build', '--reporter', 'plain', '--concurrency', '32', '--poll-interval', '0.01'], { cwd: source, env: emulator.cliEnv(), timeoutMs: 900_000 });
+  await expectNoChanges(source, emulator);
+  await emulator.prepare({});
+  const writer = { ...rgw.env(), BACH_REMOTE_SIGNING_KEY: 'bench-team-cache-signing-key-0123456789' };
+  const pushed = await runCli(['push', '--remote', url], { cwd: source, env: { ...emulator.cliEnv(), ...writer } });
+  log(`cli pull: ${pushed.stdout.trim().split('\n')[0]}`);
+  const noApi = (extra: Record<string, string>) => {
+    const env = { ...emulator.cliEnv(), ...extra };
+    delete env.BACH_ACCESS_KEY;
+    delete env.BACH_SECRET_KEY;
+    return env;
+  };
+  const clone = async (name: string, withCache: boolean) => {
+    const root = join(dir, name);
+    await mkdir(root, { recursive: true });
+    for (const file of ['bach.yaml', 'bach.lock']) await copyFile(join(source, file), join(root, file));
+    if (withCache) await cp(join(source, '.bach', 'cache'), join(root, '.bach', 'cache'), { recursive: true });
+    return root;
+  };
+  const remote = [];
+  const local = [];
+  for (let run = 0; run < count; run++) {
+    const fromTeam = await clone(`team-${run}`, false);
+    const pulled = await runCli(['pull', '--remote', url], { cwd: fromTeam, env: noApi(rgw.env()) });
+    if (!pulled.stdout.includes(`${PULL_SHOTS} from the team cache`)) throw new Error(`pull did not take every video from the team cache:\n${pulled.stdout}`);
+    remote.push(pulled.wallMs);
+    const fromLocal = await clone(`local-${run}`, true);
+    const restored = await runCli(['pull', '--no-remote'], { cwd: fromLocal, env: noApi({}) });
+    if (!restored.stdout.includes(`(${PULL_SHOTS} restored from .bach/cache)`)) throw new Error(`pull --no-remote did not restore every video:\n${restored.stdout}`);
+    local.push(restored.wallMs);
+    await rm(fromTeam, { recursive: true, force: true });
+    await rm(fromLocal, { recursive: true, force: true });
+    log(`cli pull run ${run + 1}: team cache ${formatMs(remote.at(-1)!)}, local cache ${formatMs(local.at(-1)!)}`);
+  }
+  const [remoteMs, localMs] = [summarize(remote), summarize(local)];
+  const mbPerS = (PULL_SHOTS * PULL_BYTES) / MB / (remoteMs.median / 1000);
+  const rows: Row[] = [
+    {
+      figure: `\`bach-render pull\` of ${PULL_SHOTS} shots (${formatMb(PULL_BYTES)} each) into a fresh clone, all from the team cache`,
+      value: formatSummary(remoteMs, formatMs),
+      target: '–',
+      ratio: `${mbPerS.toFixed(0)} MB/s; ${(remoteMs.median / localMs.median).toFixed(1)}x the same pull from .bach/cache (${formatMs(localMs.median)})`,
       verdict: 'info',
     },
   ];
