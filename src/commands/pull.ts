@@ -91,6 +91,10 @@ export async function run(args: string[], context: CliContext): Promise<number> 
     if (api) await (await api)?.close();
   }
   progress.clear();
+  if (context.interrupt.aborted) {
+    context.stderr.write('pull: interrupted; what was placed is complete, nothing half-written.\n');
+    return 130;
+  }
   const count = (kind: PullShotResult['kind']) => results.filter((result) => result.kind === kind).length;
   const missing = results.filter((result): result is Extract<PullShotResult, { kind: 'missing' }> => result.kind === 'missing');
   const lines = [

@@ -96,6 +96,7 @@ export async function pullLockResults(options: PullLockOptions): Promise<PullSho
       } else if (pulled.ok) {
         reasons.push('not in the team cache');
       } else {
+        if (pulled.error.kind === 'aborted') throw options.signal?.reason ?? new Error('pull: stopped');
         remoteFailed(pulled.error);
         reasons.push(pulled.error.kind === 'corrupt' ? 'refused from the team cache (corrupt)' : 'team cache unavailable');
       }
@@ -126,6 +127,7 @@ export async function pullLockResults(options: PullLockOptions): Promise<PullSho
     try {
       task = await api.getTask(entry.mode, entry.taskId, signalOption());
     } catch (error) {
+      if (options.signal?.aborted) throw error;
       return `the API did not answer for task ${entry.taskId} (${(error as Error).message.split('\n')[0]})`;
     }
     if (task.status !== 'TASK_SUCCEEDED' || !task.videoUrl) return `the API no longer serves task ${entry.taskId} (${task.status})`;
