@@ -142,6 +142,7 @@ and which are missing and why.
 
 Options:${REMOTE_OPTIONS}
   --base-url URL       API base URL for earlier tasks (env BACH_BASE_URL). Default the public API.
+  --wait               If another bach-render is working in this folder, wait for it instead of exiting.
 
 Exit codes: 0 every locked shot in place, 1 a shot missing or an error, 130 interrupted.`,
     load: () => import('../commands/pull.js'),

@@ -7,6 +7,7 @@ import { readDotEnv } from '../project/dotenv.js';
 import { describeApiTarget, resolveBuildSettings } from '../project/resolve-build-settings.js';
 import { pullLockResults, type PullShotResult } from '../render/pull-lock-results.js';
 import { statePaths } from '../state/paths.js';
+import { acquireProcessLock } from '../state/process-lock.js';
 import type { CliContext } from '../util/cli-context.js';
 import { openCommandRemote, REMOTE_OPTIONS } from './command-remote.js';
 import { createProgress } from './progress-line.js';
@@ -19,7 +20,7 @@ import { readLockedShots } from './read-locked-shots.js';
 // Exit: 0 when every locked shot is in place; 1 when one is missing, on a team-cache failure under
 // --require-remote, or on an error; 130 when interrupted.
 
-const OPTIONS = { ...REMOTE_OPTIONS, 'base-url': { type: 'string' }, concurrency: { type: 'string' } } as const;
+const OPTIONS = { ...REMOTE_OPTIONS, 'base-url': { type: 'string' }, concurrency: { type: 'string' }, wait: { type: 'boolean' } } as const;
 
 export async function run(args: string[], context: CliContext): Promise<number> {
   const { path, flags } = parsePullArgs(args);
@@ -59,6 +60,17 @@ export async function run(args: string[], context: CliContext): Promise<number> 
       return createApiClient({ baseUrl: settings.api.baseUrl, credentials });
     })());
 
+  // One bach-render writing a folder at a time: pull writes outputs and .bach/cache as a build does.
+  const folderLock = await acquireProcessLock(statePaths(manifest.root).processLock, {
+    wait: flags.wait ?? false,
+    signal: context.interrupt,
+    command: 'pull',
+    now: () => new Date(),
+    onWaiting: (owner) => context.stderr.write(`waiting for another bach-render (pid ${owner.pid}) working in this folder…\n`),
+  }).catch(async (error: unknown) => {
+    await team?.close();
+    throw error;
+  });
   const remoteErrors: string[] = [];
   const progress = createProgress(context.stderr, 'pull');
   if (team) context.stderr.write(`Team cache: ${team.name}${team.readOnly ? ' (read-only)' : ''}\n`);
@@ -89,6 +101,7 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   } finally {
     await team?.close();
     if (api) await (await api)?.close();
+    await folderLock.release();
   }
   progress.clear();
   if (context.interrupt.aborted) {

@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -173,6 +174,23 @@ describe('pull and push with a shared folder', () => {
     const pullGone = await runCli(['pull', '--remote', gone], { cwd: b });
     expect(pullGone.code).toBe(1);
     expect(pullGone.stderr.split('\n').filter((line) => line.startsWith('warning: team cache'))).toHaveLength(1);
+  });
+});
+
+describe('pull takes the folder as a build does', () => {
+  it('another bach-render working in the folder: pull exits 1 naming it, and writes nothing', async () => {
+    const emulator = await useEmulator({ processingMs: 20 });
+    const a = await renderOnA(emulator, 1);
+    const share = await sharedFolder();
+    expect((await runCli(['push', '--remote', share], { cwd: a, env: writer() })).code).toBe(0);
+    const b = await cloneOf(a);
+    mkdirSync(join(b, '.bach'));
+    // This test process is a live Node process: the lock is held.
+    writeFileSync(join(b, '.bach', 'lock'), JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), command: 'build' }));
+    const busy = await runCli(['pull', '--remote', share], { cwd: b });
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toContain(`another bach-render (pid ${process.pid}`);
+    expect(existsSync(join(b, 'renders'))).toBe(false);
   });
 });
 
