@@ -31,7 +31,7 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   // is refused); `dryRun` keeps the keys out until a shot needs the API.
   const dotenv = await readDotEnv(dirname(manifest.file));
   const settings = resolveBuildSettings(
-    { path, concurrency: 4, only: [], force: [], dryRun: true, maxSeconds: undefined, retries: 0, allowRerender: false, pollIntervalMs: undefined, reporter: 'plain', baseUrl: flags['base-url'], emulator: false, wait: false, watch: false, debounceMs: 0, yes: false },
+    { path: manifest.file, concurrency: 4, only: [], force: [], dryRun: true, maxSeconds: undefined, retries: 0, allowRerender: false, pollIntervalMs: undefined, reporter: 'plain', baseUrl: flags['base-url'], emulator: false, wait: false, watch: false, debounceMs: 0, yes: false },
     context.env,
     dotenv,
   );
@@ -145,5 +145,5 @@ function parsePullArgs(args: string[]) {
     throw new UsageError(`pull: ${(error as Error).message.split('\n')[0]}`, { hint: 'Usage: bach-render pull [PATH] [--remote URL] [--no-remote] [--require-remote] [--base-url URL]' });
   }
   if (parsed.positionals.length > 1) throw new UsageError(`pull: expected at most one PATH, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`);
-  return { path: parsed.positionals[0] ?? '.', flags: parsed.values };
+  return { path: parsed.positionals[0], flags: parsed.values };
 }

@@ -100,5 +100,5 @@ function parsePushArgs(args: string[]) {
     throw new UsageError(`push: ${(error as Error).message.split('\n')[0]}`, { hint: 'Usage: bach-render push [PATH] [--remote URL]' });
   }
   if (parsed.positionals.length > 1) throw new UsageError(`push: expected at most one PATH, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`);
-  return { path: parsed.positionals[0] ?? '.', flags: parsed.values };
+  return { path: parsed.positionals[0], flags: parsed.values };
 }

@@ -5,6 +5,7 @@ import type { LockEntry } from '../lock/types.js';
 import { outputPathFor } from '../plan/create-plan.js';
 import { reportDiagnostics } from '../report/report-diagnostics.js';
 import { assertProjectLinksInside } from '../state/project-links.js';
+import { resolveManifestPath } from '../state/up-to-date.js';
 import type { CliContext } from '../util/cli-context.js';
 
 // What `pull` and `push` work from: the manifest's shots that bach.lock records, each with where its
@@ -22,7 +23,9 @@ export type LockedShots =
   | { ok: true; manifest: Manifest; label: string; shots: LockedShot[]; unlocked: string[] }
   | { ok: false };
 
-export async function readLockedShots(path: string, context: CliContext): Promise<LockedShots> {
+/** `given`: the PATH argument; without one, the nearest bach.yaml (this folder or a parent), as every command finds it. */
+export async function readLockedShots(given: string | undefined, context: CliContext): Promise<LockedShots> {
+  const { path } = resolveManifestPath(context.cwd, given);
   const loaded = await loadManifest(path, { cwd: context.cwd, cache: true });
   reportDiagnostics(loaded, context);
   if (!loaded.ok) return { ok: false };

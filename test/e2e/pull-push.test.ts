@@ -85,7 +85,9 @@ describe('pull and push with a shared folder', () => {
     const plan = await runCli(['plan'], { cwd: b });
     expect(plan.stdout).not.toMatch(/^\s*[+~!]/m);
 
-    const twice = await runCli(['pull', '--remote', share], { cwd: b });
+    // From a folder inside the project: the nearest bach.yaml, as every command finds it.
+    mkdirSync(join(b, 'notes'));
+    const twice = await runCli(['pull', '--remote', share], { cwd: join(b, 'notes') });
     expect(twice.code).toBe(0);
     expect(twice.stdout).toContain('0 from the team cache, 0 from the API (earlier tasks, free), 4 already present, 0 missing');
   });
