@@ -227,6 +227,18 @@ describe.runIf(radosgwAvailable())('pull and push with S3 (radosgw)', () => {
     const fromB = await runCli(['push', '--remote', url], { cwd: b, env: { ...rgw.env(), ...writer() } });
     expect(fromB.stdout).toContain('Pushed 1 of 4 locked results');
     expect(fromB.stdout).toContain('3 already there');
+
+    // A video altered in the bucket behind the tool's back: refused with its object's name, not placed.
+    const lock = JSON.parse(readFileSync(join(a, 'bach.lock'), 'utf8')) as { shots: Record<string, { output: { sha256: string } }> };
+    const sha = lock.shots['shot-000']!.output.sha256;
+    expect((await rgw.request('PUT', `/${bucket}/film/v1/videos/${sha}.mp4`, { body: 'tampered' })).status).toBe(200);
+    const c = await cloneOf(a);
+    const refused = await runCli(['pull', '--remote', url], { cwd: c, env: rgw.env() });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`warning: team cache ${url} at ${rgw.endpoint}: refused: the video's sha256 is`);
+    expect(refused.stderr).toContain(`(object v1/videos/${sha}.mp4); it was not placed; remove the object from the remote`);
+    expect(refused.stdout).toContain('3 from the team cache, 0 from the API (earlier tasks, free), 0 already present, 1 missing');
+    expect(existsSync(join(c, 'renders', 'shot-000.mp4'))).toBe(false);
   });
 
   it('failures are one line naming the remote and what to do, never a secret: wrong secret, missing bucket, unreachable, write denied; --require-remote makes them exit 1', async () => {
