@@ -6,8 +6,8 @@ import { parseOptions } from './lib/options.js';
 import { formatTable } from './lib/table.js';
 import { measureTeamCache } from './scenarios/team-cache.js';
 
-// `npm run bench:team-cache [-- --runs N --slow-runs N --keep]`: the team-cache figures alone (no
-// emulator needed), printed as a table. `npm run bench` runs the same scenario with the others and
+// `npm run bench:team-cache [-- --runs N --slow-runs N --keep]`: the team-cache figures alone (it
+// starts radosgw, and an emulator of its own for the CLI pull), printed as a table. `npm run bench` runs the same scenario with the others and
 // records it in bench/results.json.
 
 const WORK_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '.work', 'team-cache-alone');
