@@ -45,6 +45,8 @@ export interface ExecuteOptions {
   submitter: Submitter;
   /** API origin: upload records are kept per server. */
   origin: string;
+  /** The API is an embedded emulator: its tasks end with this process (journal entries say so). */
+  ephemeralApi?: boolean;
   paths: StatePaths;
   journal: Journal;
   /** The journal as read before planning. */
@@ -105,6 +107,7 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
     isCurrent: options.isCurrent ?? (() => true),
     stop: { reason: null },
     inDoubtLog: new InDoubtLog(options.paths.inDoubt),
+    ephemeralApi: options.ephemeralApi ?? false,
     slots: new Semaphore(options.concurrency),
     transfers: new Semaphore(Math.max(2, options.concurrency)),
   };
@@ -145,6 +148,7 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
     removed: plan.removed.map((r) => r.id),
     earlierInDoubt,
     interrupted: interrupt.aborted,
+    ephemeralApi: options.ephemeralApi ?? false,
     stopReason: context.stop.reason,
     wallMs: options.clock.now() - started,
   });

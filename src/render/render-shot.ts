@@ -181,6 +181,7 @@ async function submit(context: RunContext, plan: RenderShotPlan, body: RequestBo
     request: plan.request,
     seed: plan.seed,
     ...(carried ? { inDoubt: true } : {}),
+    ...(context.ephemeralApi ? { ephemeral: true as const } : {}),
   });
   // The new record carries the doubt; the old ones can go.
   for (const earlier of earlierInDoubt) context.journal.remove(earlier);

@@ -30,6 +30,8 @@ export interface RunReport {
   collected: number;
   secondsGenerated: number;
   interrupted: boolean;
+  /** The tasks lived in an embedded emulator (`--emulator`): an interrupted one ends with the process. */
+  ephemeralApi: boolean;
   wallMs: number;
 }
 
@@ -53,6 +55,7 @@ export interface RunTotals {
   /** Shots an earlier build could not report as possibly billed twice (it was killed before its summary). */
   earlierInDoubt: readonly string[];
   interrupted: boolean;
+  ephemeralApi?: boolean;
   stopReason: string | null;
   wallMs: number;
 }
@@ -73,6 +76,7 @@ export function createRunReport(outcomes: readonly ShotOutcome[], totals: RunTot
   }
   report.inDoubt = [...inDoubt];
   report.interrupted = totals.interrupted;
+  report.ephemeralApi = totals.ephemeralApi ?? false;
   report.stopReason = totals.stopReason;
   report.wallMs = totals.wallMs;
   return report;
@@ -92,6 +96,7 @@ export function createEmptyReport(): RunReport {
     collected: 0,
     secondsGenerated: 0,
     interrupted: false,
+    ephemeralApi: false,
     wallMs: 0,
   };
 }

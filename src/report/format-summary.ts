@@ -36,7 +36,12 @@ export function formatSummary(report: RunReport, palette: Palette): string {
     lines.push(palette.yellow(`Not submitted (${report.notSubmitted.length}): ${list(report.notSubmitted)}${why}`));
   }
   if (report.interrupted) {
-    lines.push('Tasks already accepted are recorded in .bach/journal and resume on the next build at no extra cost.');
+    lines.push(
+      report.ephemeralApi
+        ? // The embedded emulator lives in this process: promising a resume would be a lie (issue 15, item 3).
+          'The embedded emulator stops with this build, and its unfinished tasks with it: the next build renders those shots again (free with --emulator).'
+        : 'Tasks already accepted are recorded in .bach/journal and resume on the next build at no extra cost.',
+    );
   }
   return `${lines.join('\n')}\n`;
 }

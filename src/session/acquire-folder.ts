@@ -31,7 +31,14 @@ export async function acquireFolder(
     });
     // The only moment a journal temp file can be nobody's: every writer (an earlier build's
     // submitter) is gone, and this session's submitter has not started.
-    new Journal(paths.journal).sweepLeftovers();
+    const journal = new Journal(paths.journal);
+    journal.sweepLeftovers();
+    // Tasks of an earlier `--emulator` build ended with its process (the emulator was inside it).
+    const ended = journal.dropEphemeral();
+    if (ended.length > 0) {
+      const shots = ended.length <= 10 ? ended.join(', ') : `${ended.slice(0, 10).join(', ')} and ${ended.length - 10} more`;
+      options.reporter.message('info', `The embedded emulator's tasks ended with the earlier build that ran it (${shots}): planned again, free with --emulator.`);
+    }
   } catch (error) {
     await lock.release();
     throw error;

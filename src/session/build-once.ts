@@ -105,6 +105,7 @@ async function execute(options: BuildOnceOptions, session: Session, project: Pro
     api: connection.api,
     submitter: connection.submitter,
     origin: connection.origin,
+    ephemeralApi: connection.ephemeral,
     paths: project.paths,
     journal: project.journal,
     journalEntries: project.journalEntries,

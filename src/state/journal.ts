@@ -40,6 +40,12 @@ interface JournalRecord extends ShotIdentity {
   shotId: string;
   /** The create request's outcome was unknown at least once (it may have created an extra task). */
   inDoubt?: boolean;
+  /**
+   * Sent to the embedded emulator of the build that wrote it (`--emulator`): the task lives in that
+   * process and ends with it, so no later process may follow it (issue 15, item 3). Such entries
+   * are never read as work to resume (`list`), and the next session removes them (`dropEphemeral`).
+   */
+  ephemeral?: true;
 }
 
 export interface SubmittingEntry extends JournalRecord {
@@ -112,8 +118,23 @@ export class Journal {
     for (const name of this.names()) if (isTempFileName(name)) rmSync(join(this.dir, name), { force: true });
   }
 
+  /**
+   * Removes the entries of tasks that lived in an embedded emulator (`ephemeral`): at start-up,
+   * under the folder lock, the process that ran that emulator is gone and its tasks with it.
+   * Returns the shots they were for, so that the build can say why they render again.
+   */
+  dropEphemeral(): string[] {
+    const shots: string[] = [];
+    for (const entry of this.list({ ephemeral: true }).entries) {
+      if (!entry.ephemeral) continue;
+      this.remove(entry);
+      shots.push(entry.shotId);
+    }
+    return [...new Set(shots)].sort();
+  }
+
   /** Every readable entry; unreadable files (which atomic writes should make impossible) are reported, not deleted. Reads only. */
-  list(): { entries: JournalEntry[]; unreadable: string[] } {
+  list(options: { ephemeral?: boolean } = {}): { entries: JournalEntry[]; unreadable: string[] } {
     const entries: JournalEntry[] = [];
     const unreadable: string[] = [];
     for (const name of this.names().sort()) {
@@ -121,6 +142,8 @@ export class Journal {
       try {
         const entry = JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as JournalEntry;
         if (entry.journalVersion !== JOURNAL_VERSION || `${entry.key}.json` !== name) throw new Error('unknown format');
+        // An embedded emulator's task is nobody's work after its process: never resumed.
+        if (entry.ephemeral && !options.ephemeral) continue;
         entries.push(entry);
       } catch {
         unreadable.push(join(this.dir, name));

@@ -30,11 +30,13 @@ describe('createRunReport', () => {
       collected: 2,
       secondsGenerated: 8,
       interrupted: false,
+      ephemeralApi: false,
       wallMs: 1234,
     });
   });
 
   it('carries how the run ended', () => {
-    expect(createRunReport([], { ...totals, interrupted: true, stopReason: 'insufficient credits' })).toMatchObject({ interrupted: true, stopReason: 'insufficient credits', rendered: [] });
+    expect(createRunReport([], { ...totals, interrupted: true, stopReason: 'insufficient credits' })).toMatchObject({ interrupted: true, stopReason: 'insufficient credits', rendered: [], ephemeralApi: false });
+    expect(createRunReport([], { ...totals, interrupted: true, ephemeralApi: true }).ephemeralApi).toBe(true);
   });
 });
