@@ -102,6 +102,6 @@ export async function readProject(manifest: Manifest, options: ReadProjectOption
     cached,
     digests,
     outputs: outputStates,
-    notices: unreadable.map((file) => `${file} is unreadable and was left alone (move it aside if it keeps appearing)`),
+    notices: unreadable.map(({ file, why }) => `${file} was ignored (${why}): not an entry bach-render wrote; left alone — move it aside if it keeps appearing`),
   };
 }

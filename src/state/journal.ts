@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ShotIdentity } from '../contract/shot-identity.js';
 import { isTempFileName, writeFileAtomicSync } from '../util/atomic-write.js';
+import { checkJournalEntry } from './journal-shape.js';
 
 // The journal of paid work, one file per submission in `.bach/journal/`. It is what makes a build
 // that is killed and started again poll the task it already paid for instead of paying again:
@@ -133,21 +134,32 @@ export class Journal {
     return [...new Set(shots)].sort();
   }
 
-  /** Every readable entry; unreadable files (which atomic writes should make impossible) are reported, not deleted. Reads only. */
-  list(options: { ephemeral?: boolean } = {}): { entries: JournalEntry[]; unreadable: string[] } {
+  /**
+   * Every entry that passes the shape check (journal-shape.ts). Files that do not parse or are not an
+   * entry bach-render wrote are returned with the reason, for a warning, and left alone: never used,
+   * never deleted (a person may want to look at them). Reads only.
+   */
+  list(options: { ephemeral?: boolean } = {}): { entries: JournalEntry[]; unreadable: { file: string; why: string }[] } {
     const entries: JournalEntry[] = [];
-    const unreadable: string[] = [];
+    const unreadable: { file: string; why: string }[] = [];
     for (const name of this.names().sort()) {
       if (isTempFileName(name) || !name.endsWith('.json')) continue;
+      const file = join(this.dir, name);
+      let parsed: unknown;
       try {
-        const entry = JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as JournalEntry;
-        if (entry.journalVersion !== JOURNAL_VERSION || `${entry.key}.json` !== name) throw new Error('unknown format');
-        // An embedded emulator's task is nobody's work after its process: never resumed.
-        if (entry.ephemeral && !options.ephemeral) continue;
-        entries.push(entry);
+        parsed = JSON.parse(readFileSync(file, 'utf8'));
       } catch {
-        unreadable.push(join(this.dir, name));
+        unreadable.push({ file, why: 'not readable JSON' });
+        continue;
       }
+      const checked = checkJournalEntry(parsed, name, JOURNAL_VERSION);
+      if ('why' in checked) {
+        unreadable.push({ file, why: checked.why });
+        continue;
+      }
+      // An embedded emulator's task is nobody's work after its process: never resumed.
+      if (checked.entry.ephemeral && !options.ephemeral) continue;
+      entries.push(checked.entry);
     }
     return { entries, unreadable };
   }
