@@ -173,7 +173,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
         {
           method: 'POST',
           path: UPLOAD_FILES_PATH,
-          body: () => createUploadForm(files),
+          body: () => createUploadForm(files, signal),
           headersTimeout: timeouts.uploadHeadersMs,
           parse: parseBatchData,
         },

@@ -51,6 +51,8 @@ export interface UploadFile {
   name: string;
   /** Size in bytes, as hashed; a file whose size changed since is refused before sending. */
   size: number;
+  /** The sha256 the plan hashed: verified on every attempt (upload-form.ts); other bytes are refused. */
+  sha256: string;
 }
 
 export type UploadedImage =

@@ -2,6 +2,7 @@ import { openAsBlob } from 'node:fs';
 import { extname } from 'node:path';
 import { FormData } from 'undici';
 import { BachError } from '../errors.js';
+import { sha256File } from '../util/hash.js';
 import type { UploadFile } from './types.js';
 
 // The multipart body of POST /batch-upload/submit-with-files (bach-api.md Part 1, "Batch upload"):
@@ -9,6 +10,23 @@ import type { UploadFile } from './types.js';
 // a Blob backed by the file on disk (fs.openAsBlob): undici's FormData encoder streams it in chunks and
 // computes the Content-Length from the sizes, so memory stays flat whatever the images weigh. A new form
 // is built for every attempt, since a streamed body can be sent only once.
+//
+// The bytes sent must be the bytes the plan hashed (issue 16, item 5: an image saved, same size,
+// between the plan and its upload was uploaded with its new bytes while bach.lock recorded the old
+// hash). Every attempt verifies each file's sha256 *after* its Blob is open: Node refuses to read a
+// file-backed Blob once its file is modified (NotReadableError), so content verified after opening is
+// the content sent — or the send fails, and the next attempt verifies again. Decided over hashing
+// inside the multipart stream: the same guarantee without our own multipart encoder; the cost is a
+// second read of each image, from the page cache.
+
+/** A file whose content is no longer what the plan hashed: that image is refused, the others go on. */
+export class InputChangedError extends BachError {
+  constructor(readonly path: string, detail: string) {
+    super('input-changed', `${path} changed while the build was running (${detail}); it was not uploaded`, {
+      hint: 'Run the build again once the file is saved: the plan will hash its new content.',
+    });
+  }
+}
 
 const IMAGE_TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg',
@@ -23,18 +41,14 @@ const IMAGE_TYPES: Record<string, string> = {
   '.tif': 'image/tiff',
 };
 
-export async function createUploadForm(files: readonly UploadFile[]): Promise<FormData> {
+export async function createUploadForm(files: readonly UploadFile[], signal?: AbortSignal): Promise<FormData> {
   const form = new FormData();
   for (const file of files) {
     const type = IMAGE_TYPES[extname(file.name).toLowerCase()] ?? 'application/octet-stream';
     const blob = await openAsBlob(file.path, { type });
-    // The upload must carry exactly the bytes that were hashed into the fingerprint; a size change
-    // is the change we can see without hashing again.
-    if (blob.size !== file.size) {
-      throw new BachError('input-changed', `${file.path} changed while the build was running (${file.size} → ${blob.size} bytes)`, {
-        hint: 'Run the build again once the file is saved.',
-      });
-    }
+    if (blob.size !== file.size) throw new InputChangedError(file.path, `${file.size} → ${blob.size} bytes`);
+    const { sha256 } = await sha256File(file.path, signal);
+    if (sha256 !== file.sha256) throw new InputChangedError(file.path, 'same size, other bytes');
     form.append('files', blob, file.name);
   }
   for (const file of files) form.append('image_names', file.name);

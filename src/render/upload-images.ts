@@ -4,7 +4,8 @@ import pLimit from 'p-limit';
 import { UPLOAD_FORMATS } from '../contract/capabilities.js';
 import { describeApiError } from '../api/messages.js';
 import { detectImageFormat } from '../manifest/file-facts.js';
-import type { BachApi, UploadFile } from '../api/types.js';
+import type { BachApi, UploadFile, UploadResult } from '../api/types.js';
+import { InputChangedError } from '../api/upload-form.js';
 import type { UploadRecords } from '../state/upload-records.js';
 import { createBatches } from './batches.js';
 import type { Emit } from './events.js';
@@ -97,17 +98,17 @@ async function run(options: UploadImagesOptions, settlers: Settlers): Promise<vo
   pending.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const batches = createBatches(pending, options.maxBatchBytes ? { maxBytes: options.maxBatchBytes } : {});
   options.emit({ type: 'upload:start', images: pending.length, batches: batches.length, bytes: sum(pending) });
-  for (const [index, batch] of batches.entries()) {
+  for (const [index, planned] of batches.entries()) {
     signal.throwIfAborted();
-    const files: UploadFile[] = batch.map((image) => ({
-      path: join(options.root, image.path),
-      // Content-addressed names: unique within a batch, and no local folder names leave the machine.
-      name: `${image.sha256.slice(0, 16)}.${image.extension}`,
-      size: image.size,
-    }));
+    let batch = planned;
     let failed = 0;
     try {
-      const result = await api.uploadFiles(files, { signal });
+      const result = await uploadVerified(api, options.root, () => batch, signal, (changed) => {
+        // Only that image is refused (its shots fail); the rest of the batch is sent again without it.
+        failed += 1;
+        settlers.get(changed.sha256)!.reject(new UploadFailure(changed.path, changed.error.message));
+        batch = batch.filter((image) => image.sha256 !== changed.sha256);
+      });
       for (const answer of result.images) {
         const image = batch[answer.index];
         if (!image) continue;
@@ -127,7 +128,41 @@ async function run(options: UploadImagesOptions, settlers: Settlers): Promise<vo
       for (const image of batch) settlers.get(image.sha256)!.reject(new UploadFailure(image.path, message));
     }
     await records.write();
-    options.emit({ type: 'upload:batch', index: index + 1, batches: batches.length, images: batch.length, bytes: sum(batch), failed });
+    options.emit({ type: 'upload:batch', index: index + 1, batches: batches.length, images: planned.length, bytes: sum(planned), failed });
+  }
+}
+
+type PendingImage = ImageToUpload & { size: number; extension: string };
+
+/**
+ * One batch, sent with every file verified against its planned sha256 (api/upload-form.ts). A file
+ * whose bytes changed is handed to `refuse` and the batch is sent again without it, until it is
+ * accepted or empty (then the answer is an empty result).
+ */
+async function uploadVerified(
+  api: BachApi,
+  root: string,
+  batch: () => readonly PendingImage[],
+  signal: AbortSignal,
+  refuse: (image: PendingImage & { error: InputChangedError }) => void,
+): Promise<UploadResult> {
+  for (;;) {
+    const images = batch();
+    if (images.length === 0) return { batchId: '', images: [] };
+    const files: UploadFile[] = images.map((image) => ({
+      path: join(root, image.path),
+      // Content-addressed names: unique within a batch, and no local folder names leave the machine.
+      name: `${image.sha256.slice(0, 16)}.${image.extension}`,
+      size: image.size,
+      sha256: image.sha256,
+    }));
+    try {
+      return await api.uploadFiles(files, { signal });
+    } catch (error) {
+      const changed = error instanceof InputChangedError ? images.find((image) => join(root, image.path) === error.path) : undefined;
+      if (!changed) throw error;
+      refuse({ ...changed, error: error as InputChangedError });
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { sha256Hex } from '../../../src/util/hash.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -30,7 +31,7 @@ describe('client ↔ emulator', () => {
   it('uploads an image, creates a task, polls it and downloads a real MP4', async () => {
     const { emulator, client } = await setup();
     const dir = await testdir({ 'frame.png': PNG_1X1 });
-    const upload = await client.uploadFiles([{ path: join(dir, 'frame.png'), name: 'frame.png', size: PNG_1X1.length }]);
+    const upload = await client.uploadFiles([{ path: join(dir, 'frame.png'), name: 'frame.png', size: PNG_1X1.length, sha256: sha256Hex(PNG_1X1) }]);
     const [image] = upload.images;
     if (!image?.ok) throw new Error(`upload failed: ${JSON.stringify(image)}`);
     expect(await client.checkUrl(image.url)).toBe('ok');

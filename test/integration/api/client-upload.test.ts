@@ -1,3 +1,4 @@
+import { sha256Hex } from '../../../src/util/hash.js';
 import { truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,7 +29,7 @@ async function echoBatch(request: RecordedRequest): Promise<Reply> {
 
 async function imageFiles(contents: Record<string, string>) {
   const dir = await testdir(contents);
-  return Object.entries(contents).map(([name, text]) => ({ path: join(dir, name), name, size: Buffer.byteLength(text) }));
+  return Object.entries(contents).map(([name, text]) => ({ path: join(dir, name), name, size: Buffer.byteLength(text), sha256: sha256Hex(text) }));
 }
 
 describe('uploadFiles', () => {
@@ -114,7 +115,7 @@ describe('uploadFiles', () => {
     const { client, server } = await setupClient(() =>
       ok({ batch_id: 'b', status: 'TASK_SUCCEEDED', images: [{ index: 0, status: 'SUCCEEDED', url: 'http://cdn/h.png' }] }),
     );
-    const peak = await measurePeakLiveMemory(() => client.uploadFiles([{ path, name: 'huge.png', size }]));
+    const peak = await measurePeakLiveMemory(() => client.uploadFiles([{ path, name: 'huge.png', size, sha256: sha256Hex(Buffer.alloc(size, 7)) }]));
     expect(server.requests[0]?.bodySize).toBeGreaterThan(size);
     expect(peak).toBeLessThan(size / 2);
   });

@@ -131,3 +131,33 @@ describe('uploadImages', () => {
     expect(batches[0]![0]!.name).toBe(`${sha256Hex(png).slice(0, 16)}.png`);
   });
 });
+
+describe('uploadImages verifies what it sends (issue 16, item 5)', () => {
+  it('refuses an image saved with other bytes of the same size after the plan; the rest of its batch is uploaded', async () => {
+    const { createApiClient } = await import('../../../src/api/client.js');
+    const { useEmulator } = await import('../../helpers/emulator.js');
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    const emu = await useEmulator();
+    const api = createApiClient({ baseUrl: emu.url, credentials: { accessKey: emu.accessKey, secretKey: emu.secretKey }, retry: { baseDelayMs: 10 } });
+    const { root, images } = await project(3);
+    // Saved after the plan hashed it: same size, other bytes (a recoloured pixel row).
+    const changed = join(root, images[1]!.path);
+    const before = readFileSync(changed);
+    const after = makePng(99, { padding: 1000 });
+    expect(after.length).toBe(before.length);
+    writeFileSync(changed, after);
+    const records = await UploadRecords.read(join(root, '.bach/uploads.json'));
+    const { urls, events } = run(root, api, records, images);
+    await urls.done;
+    await api.close();
+    expect(await urls.urlFor(images[0]!.sha256)).toMatch(/^http/);
+    expect(await urls.urlFor(images[2]!.sha256)).toMatch(/^http/);
+    const refused = await urls.urlFor(images[1]!.sha256).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(UploadFailure);
+    expect(String((refused as Error).message)).toContain('changed while the build was running (same size, other bytes); it was not uploaded');
+    // Only the two unchanged images reached the server, and only they are remembered.
+    expect(emu.stats().uploads.images).toBe(2);
+    expect([...records.urlsFor(ORIGIN).keys()].sort()).toEqual([images[0]!.sha256, images[2]!.sha256].sort());
+    expect(events.find((event) => event.type === 'upload:batch')).toMatchObject({ images: 3, failed: 1 });
+  });
+});
