@@ -45,11 +45,28 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
   return command.run(args, context);
 }
 
+/**
+ * A full disk (ENOSPC) or an exhausted quota (EDQUOT) is the machine's state, not a bug: said in one
+ * line with the file that could not be written, never as an internal-error stack (issue 16, item 2).
+ */
+export function describeFullDisk(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return undefined;
+  const path = (error as NodeJS.ErrnoException).path;
+  const what = code === 'ENOSPC' ? 'no space left on the device' : 'the disk quota is exhausted';
+  return `${what}${path ? ` (writing ${path})` : ''}`;
+}
+
 function reportFailure(error: unknown, context: CliContext): number {
   if (error instanceof ExitError) return error.exitCode;
   if (error instanceof BachError) {
     context.stderr.write(`error: ${error.message}\n`);
     if (error.hint) context.stderr.write(`  ${error.hint.replace(/\n/g, '\n  ')}\n`);
+    return 1;
+  }
+  const full = describeFullDisk(error);
+  if (full) {
+    context.stderr.write(`error: ${full}\n  Free some space (or raise the quota) and run again; bach-render's records of paid work are kept.\n`);
     return 1;
   }
   context.stderr.write(

@@ -187,8 +187,15 @@ async function submit(context: RunContext, plan: RenderShotPlan, body: RequestBo
   for (const earlier of earlierInDoubt) context.journal.remove(earlier);
   if (carried) doubt.mark();
   try {
-    const { created, entry: accepted } = await context.submitter.createTask(shot.mode, body, entry, context.hardStop);
+    const { created, entry: accepted, unrecorded } = await context.submitter.createTask(shot.mode, body, entry, context.hardStop);
     if (accepted.inDoubt) doubt.mark();
+    if (unrecorded) {
+      // Billed, and only this build knows the id: it follows the task as usual; should it stop before
+      // the result is safe, the journal still says `sending`, so the next build reports the shot as
+      // possibly billed twice rather than paying silently (issue 16, item 2).
+      doubt.mark();
+      context.emit({ type: 'notice', level: 'warn', message: `${shot.id}: ${unrecorded}; following it in this build — free disk space so its result can be kept` });
+    }
     context.emit({ type: 'shot:submitted', id: shot.id, taskId: created.taskId, seconds: shot.duration });
     context.emit({ type: 'shot:status', id: shot.id, status: 'pending', taskId: created.taskId });
     return { kind: 'accepted', entry: accepted };

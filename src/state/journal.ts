@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ShotIdentity } from '../contract/shot-identity.js';
 import { isTempFileName, writeFileAtomicSync } from '../util/atomic-write.js';
@@ -70,8 +70,18 @@ export type JournalEntry = SubmittingEntry | SendingEntry | AcceptedEntry | Expi
 /** The identity and shot of a new submission (the request is the fingerprinted one, kept to cache and lock the result later). */
 export type NewJournalEntry = Omit<SubmittingEntry, 'journalVersion' | 'key' | 'state'>;
 
+/** How records reach the disk; tests pass failing writers in (a full disk) instead of filling one. */
+export interface JournalWriters {
+  writeAtomic: (path: string, text: string) => void;
+  writeInPlace: (path: string, text: string) => void;
+}
+
 export class Journal {
-  constructor(private readonly dir: string) {}
+  private readonly writers: JournalWriters;
+
+  constructor(private readonly dir: string, writers: Partial<JournalWriters> = {}) {
+    this.writers = { writeAtomic: writeFileAtomicSync, writeInPlace: overwriteInPlace, ...writers };
+  }
 
   /** Step 1: before the create request goes out. */
   recordSubmitting(entry: NewJournalEntry): SubmittingEntry {
@@ -82,17 +92,39 @@ export class Journal {
     return record;
   }
 
-  /** Step 1b (the submitter): the request is about to leave. */
+  /**
+   * Step 1b (the submitter): the request is about to leave. The record is written with room to
+   * spare (`RESERVE`), so that its `accepted` successor fits in the same file's blocks: see below.
+   */
   recordSending(entry: SubmittingEntry): SendingEntry {
     const record: SendingEntry = { ...entry, state: 'sending' };
-    this.write(record);
+    const text = serialize(record);
+    this.writers.writeAtomic(this.pathOf(record.key), padTo(text, Buffer.byteLength(text) + RESERVE));
     return record;
   }
 
-  /** Step 2: the API accepted it; the task is paid for from here on. */
+  /**
+   * Step 2: the API accepted it; the task is paid for from here on, and its id must not be lost.
+   * Normally an atomic write. When that fails for want of space (issue 16, item 2: ENOSPC here left
+   * the record at `sending`, and the next build paid again), the `sending` file is overwritten in
+   * place: it was written with room for this record, so the overwrite needs no new blocks. Decided:
+   * that in-place write is not atomic — a crash during it on a full disk could tear the record (the
+   * shape check then reports the file and leaves it alone) — but it keeps the task id in every other
+   * case, where the atomic write keeps it in none. If even that fails, the error says the task id.
+   */
   recordAccepted(entry: SendingEntry, taskId: string, inDoubt: boolean): AcceptedEntry {
     const record: AcceptedEntry = { ...entry, state: 'accepted', taskId, ...(inDoubt ? { inDoubt: true } : {}) };
-    this.write(record);
+    try {
+      this.write(record);
+    } catch (error) {
+      if (!isOutOfSpace(error)) throw error;
+      const path = this.pathOf(record.key);
+      try {
+        this.writers.writeInPlace(path, serialize(record));
+      } catch (second) {
+        throw new TaskNotRecordedError(taskId, path, second);
+      }
+    }
     return record;
   }
 
@@ -174,10 +206,53 @@ export class Journal {
   }
 
   private write(entry: JournalEntry): void {
-    writeFileAtomicSync(this.pathOf(entry.key), `${JSON.stringify(entry, null, 2)}\n`);
+    this.writers.writeAtomic(this.pathOf(entry.key), serialize(entry));
   }
 
   private pathOf(key: string): string {
     return join(this.dir, `${key}.json`);
+  }
+}
+
+/** Room left in a `sending` record for the fields its `accepted` successor adds (a task id, inDoubt). */
+const RESERVE = 512;
+
+function serialize(entry: JournalEntry): string {
+  return `${JSON.stringify(entry, null, 2)}\n`;
+}
+
+/** JSON allows trailing whitespace: the padding parses away. */
+function padTo(text: string, length: number): string {
+  const bytes = Buffer.byteLength(text);
+  return bytes >= length ? text : text + ' '.repeat(length - bytes - 1) + '\n';
+}
+
+function isOutOfSpace(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/** Overwrites the file's bytes where they are (no new file, no new blocks), padded to its old length, then fsyncs. */
+function overwriteInPlace(path: string, text: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    const old = fstatSync(fd).size;
+    const bytes = Buffer.from(padTo(text, old));
+    writeSync(fd, bytes, 0, bytes.length, 0);
+    if (bytes.length < old) ftruncateSync(fd, bytes.length);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A task the API accepted (paid for) whose id could not be written anywhere: said with the id, never lost silently. */
+export class TaskNotRecordedError extends Error {
+  readonly code: string | undefined;
+  constructor(readonly taskId: string, path: string, cause: unknown) {
+    const reason = (cause as NodeJS.ErrnoException | null)?.code ?? (cause instanceof Error ? cause.message : String(cause));
+    super(`task ${taskId} was accepted (billed) but could not be recorded in ${path} (${reason})`);
+    this.name = 'TaskNotRecordedError';
+    this.code = (cause as NodeJS.ErrnoException | null)?.code;
   }
 }

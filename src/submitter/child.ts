@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { ApiError as ApiErrorType } from '../api/errors.js';
 import type { BachApi } from '../api/types.js';
-import type { Journal } from '../state/journal.js';
+import type { AcceptedEntry, Journal } from '../state/journal.js';
 import type { FromSubmitter, SerializedError, ToSubmitter } from './protocol.js';
 import { registerSubmitter, unregisterSubmitter } from './registry.js';
 
@@ -84,8 +84,19 @@ async function create(message: Extract<ToSubmitter, { type: 'create' }>): Promis
     await ready;
     const sending = journal!.recordSending(message.entry);
     const created = await api!.createTask(message.mode, message.body);
-    const entry = journal!.recordAccepted(sending, created.taskId, created.inDoubtRetried || Boolean(message.entry.inDoubt));
-    send({ type: 'created', id: message.id, created, entry });
+    const inDoubt = created.inDoubtRetried || Boolean(message.entry.inDoubt);
+    // From here the task exists and is billed: whatever happens to its record, the build hears of
+    // the task id (issue 16, item 2), never a bare write error that loses it.
+    let unrecorded: string | undefined;
+    let entry: AcceptedEntry;
+    try {
+      entry = journal!.recordAccepted(sending, created.taskId, inDoubt);
+    } catch (error) {
+      entry = { ...sending, state: 'accepted', taskId: created.taskId, ...(inDoubt ? { inDoubt: true } : {}) };
+      unrecorded = error instanceof Error ? error.message : String(error);
+      if (!unrecorded.includes(created.taskId)) unrecorded = `task ${created.taskId} was accepted (billed) but could not be recorded (${unrecorded})`;
+    }
+    send({ type: 'created', id: message.id, created, entry, ...(unrecorded ? { unrecorded } : {}) });
   } catch (error) {
     // A request that certainly created nothing leaves no record; one whose outcome is unknown keeps
     // its `submitting` record, so the next build says the shot may have been billed.

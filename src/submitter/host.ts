@@ -24,6 +24,8 @@ export interface SubmitResult {
   created: CreatedTask;
   /** The journal entry as the submitter wrote it. */
   entry: AcceptedEntry;
+  /** Set when the entry could not be written (a full disk): the task is billed, and only this build knows its id. */
+  unrecorded?: string;
 }
 
 export interface Submitter {
@@ -63,7 +65,7 @@ export function startSubmitter(options: SubmitterOptions): Submitter {
       greeted = true;
       for (const queued of outbox.splice(0)) child.send(queued);
     } else if (message.type === 'event') options.onEvent?.(message.event);
-    else if (message.type === 'created') settle(message.id)?.resolve({ created: message.created, entry: message.entry });
+    else if (message.type === 'created') settle(message.id)?.resolve({ created: message.created, entry: message.entry, ...(message.unrecorded ? { unrecorded: message.unrecorded } : {}) });
     else if (message.type === 'failed') settle(message.id)?.reject(deserialize(message.error));
   });
   void exit.then(() => {

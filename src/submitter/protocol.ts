@@ -30,6 +30,7 @@ export interface SerializedError {
 export type FromSubmitter =
   /** The submitter listens; nothing may be sent before (earlier messages would be lost). */
   | { type: 'hello' }
-  | { type: 'created'; id: number; created: CreatedTask; entry: AcceptedEntry }
+  /** `unrecorded`: the task exists (billed) but its id could not be written to the journal — why, with the id. */
+  | { type: 'created'; id: number; created: CreatedTask; entry: AcceptedEntry; unrecorded?: string }
   | { type: 'failed'; id: number; error: SerializedError; journalKept: boolean }
   | { type: 'event'; event: ApiEvent };
