@@ -35,6 +35,8 @@ export interface PlanInputs {
   inFlight: ReadonlyMap<string, { taskId: string }>;
   /** Fingerprints whose paid result expired before download (journal): paying again needs consent. */
   expired?: ReadonlyMap<string, { taskId: string }> | undefined;
+  /** Fingerprints with a create request of unknown outcome (journal `sending`): held until --force. */
+  inDoubt?: ReadonlySet<string> | undefined;
   /** Image digests already uploaded to the API in use (for the upload total). */
   uploaded: ReadonlySet<string>;
   /** `--only`: plan just these shots (the others are `skipped`; removed shots are left alone). */
@@ -79,6 +81,10 @@ function planShot(shot: Shot, inputs: PlanInputs): ShotPlan {
     return render(kind, reasons);
   };
   const render = (kind: WorkKind, reasons: Reason[]): RenderShotPlan => {
+    if (inputs.inDoubt?.has(fingerprint)) {
+      const held: Reason = { kind: 'in-doubt', text: `an earlier create request got no answer: it may already be billed (${shot.duration} s); not sent again — --force ${shot.id} sends it` };
+      return { ...base, kind, reasons: [...reasons, held], source: 'render', seconds: 0, heldInDoubt: true };
+    }
     const expired = inputs.expired?.get(fingerprint);
     if (!expired) return { ...base, kind, reasons, source: 'render', seconds: shot.duration };
     const lost: Reason = { kind: 'result-expired', text: `the paid result of task ${expired.taskId} expired before download` };
@@ -89,7 +95,9 @@ function planShot(shot: Shot, inputs: PlanInputs): ShotPlan {
     return { ...base, kind: 'skipped', source: null, reasons: [], seconds: 0 };
   }
   if (inputs.force?.has(shot.id)) {
-    return { ...base, kind: previous ? 'render-again' : 'create', source: 'render', reasons: [{ kind: 'forced', text: 'forced (--force)' }], seconds: shot.duration };
+    const reasons: Reason[] = [{ kind: 'forced', text: 'forced (--force)' }];
+    if (inputs.inDoubt?.has(fingerprint)) reasons.push({ kind: 'in-doubt', text: `an earlier create request got no answer: it may already be billed (${shot.duration} s)` });
+    return { ...base, kind: previous ? 'render-again' : 'create', source: 'render', reasons, seconds: shot.duration };
   }
   if (!previous) return work('create', [{ kind: 'new', text: 'new shot' }]);
   if (previous.fingerprint !== fingerprint) {
@@ -126,7 +134,7 @@ function checkOutput(previous: LockEntry, outputPath: string, state: OutputState
 function collectUploads(shots: ShotPlan[], inputs: PlanInputs): UploadNeed[] {
   const needs = new Map<string, UploadNeed>();
   for (const plan of shots) {
-    if (plan.source !== 'render') continue;
+    if (plan.source !== 'render' || plan.heldInDoubt) continue;
     for (const ref of imagesOf(plan.shot)) {
       if (ref.kind !== 'file') continue;
       const sha256 = inputs.digests.get(ref.path);
@@ -155,6 +163,22 @@ function countTotals(shots: ShotPlan[], removed: RemovedShot[], uploads: UploadN
     fromCache: shots.filter((s) => s.source === 'cache').length,
     inFlight: shots.filter((s) => s.source === 'in-flight').length,
     secondsToGenerate: shots.reduce((sum, s) => sum + s.seconds, 0),
+    heldInDoubt: shots.filter((s) => s.source === 'render' && s.heldInDoubt === true).length,
+    secondsPossiblyBilled: shots.filter(hasInDoubtRecord).reduce((sum, s) => sum + s.shot.duration, 0),
     imagesToUpload: uploads.length,
   };
+}
+
+function hasInDoubtRecord(shot: ShotPlan): boolean {
+  return shot.reasons.some((r) => r.kind === 'in-doubt');
+}
+
+/**
+ * What `--max-seconds` weighs a plan at: the seconds it generates, plus what earlier, unanswered
+ * creates of the shots it sends again (--force) may already have cost (issue 16, item 3: a
+ * `--max-seconds 6` build spent 12 s). Held shots are not sent, so they cost nothing more.
+ */
+export function budgetSeconds(plan: Plan): number {
+  const resent = plan.shots.filter((s) => s.source === 'render' && !s.heldInDoubt && hasInDoubtRecord(s));
+  return plan.totals.secondsToGenerate + resent.reduce((sum, s) => sum + s.shot.duration, 0);
 }

@@ -4,6 +4,7 @@ import type { Plan, ShotPlan } from './types.js';
 // The plan for people, Terraform-style: one line per shot that changes, with its reasons and cost.
 //   + create   ~ update   < restore from cache   ! render again (costs credits)   - removed
 //   # kept: an output altered by hand, left alone (nothing to pay; `--force ID` renders it again)
+//   ? held in doubt: an earlier create got no answer and may be billed; not sent until `--force ID`
 // Unchanged shots are summarised on one `=` line (named when there are few) so that a 10,000-shot
 // storyboard with one edit prints a handful of lines.
 
@@ -50,7 +51,9 @@ function formatUnchanged(ids: readonly string[], palette: Palette): string {
 }
 
 function formatShotLine(plan: ShotPlan, width: number, palette: Palette): string {
-  const symbol = colourSymbol(plan.kind, palette);
+  // ? held: an earlier create may have been billed; nothing is sent until `--force ID`.
+  const held = plan.source === 'render' && plan.heldInDoubt === true;
+  const symbol = held ? palette.yellow('?') : colourSymbol(plan.kind, palette);
   const reasons = plan.reasons.map((r) => r.text).join(', ');
   let note = '';
   if (plan.source === 'cache') note = palette.cyan(plan.kind === 'restore' ? ' (restore from cache)' : ' (from cache, no cost)');
@@ -78,7 +81,7 @@ export function formatPlanSummary(plan: Plan, palette: Palette): string {
     const skipped = t.skipped > 0 ? ` (${t.skipped} not selected)` : '';
     return `No changes: ${t.unchanged} shot${t.unchanged === 1 ? '' : 's'} up to date${skipped}.`;
   }
-  const toRender = plan.shots.filter((s) => s.source === 'render').length;
+  const toRender = plan.shots.filter((s) => s.source === 'render' && !s.heldInDoubt).length;
   const parts = [
     toRender > 0 ? `${toRender} to render (${palette.bold(`${t.secondsToGenerate} s of video`)})` : `nothing to render (${palette.bold('no cost')})`,
     t.fromCache > 0 ? `${t.fromCache} from cache` : '',
@@ -86,6 +89,8 @@ export function formatPlanSummary(plan: Plan, palette: Palette): string {
     t.unchanged > 0 ? `${t.unchanged} unchanged` : '',
     t.removed > 0 ? `${t.removed} removed` : '',
     t.skipped > 0 ? `${t.skipped} not selected` : '',
+    t.heldInDoubt > 0 ? palette.yellow(`${t.heldInDoubt} held in doubt`) : '',
+    t.secondsPossiblyBilled > 0 ? `${t.secondsPossiblyBilled} s possibly billed already` : '',
   ].filter(Boolean);
   const uploads = t.imagesToUpload > 0 ? `; ${t.imagesToUpload} image${t.imagesToUpload === 1 ? '' : 's'} to upload` : '';
   return `Plan: ${parts.join(', ')}${uploads}.`;

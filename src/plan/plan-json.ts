@@ -31,6 +31,8 @@ export interface PlanJsonShot {
   taskId: string | null;
   /** Unchanged, with its output altered by hand and kept (added in 0.3, planVersion still 1). */
   kept?: true;
+  /** Held: an earlier create for it got no answer and may be billed; not sent until --force (planVersion still 1). */
+  heldInDoubt?: true;
   // What the shot is (added with the review page).
   mode: Shot['mode'];
   model: string;
@@ -85,6 +87,7 @@ export function createPlanJson(plan: Plan, manifestName: string, options: PlanJs
       })),
       taskId: s.source === 'in-flight' ? s.inFlightTaskId : null,
       ...(s.source === null && s.kept === true ? { kept: true } : {}),
+      ...(s.source === 'render' && s.heldInDoubt === true ? { heldInDoubt: true } : {}),
       ...describeShot(s.shot, options),
     })),
     removed: plan.removed.map((r) => ({ id: r.id, fingerprint: r.previous.fingerprint, output: r.previous.output.path })),

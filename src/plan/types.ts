@@ -20,7 +20,7 @@ export type ActionKind = 'create' | 'update' | 'restore' | 'render-again' | 'unc
 export type WorkSource = 'render' | 'cache' | 'in-flight';
 
 export type ReasonKind =
-  | 'new' | 'field' | 'file' | 'mode' | 'output-missing' | 'output-altered' | 'output-moved' | 'forced' | 'result-expired' | 'lockfile';
+  | 'new' | 'field' | 'file' | 'mode' | 'output-missing' | 'output-altered' | 'output-moved' | 'forced' | 'result-expired' | 'in-doubt' | 'lockfile';
 
 export interface Reason {
   kind: ReasonKind;
@@ -83,6 +83,12 @@ export interface RenderShotPlan extends ShotPlanBase {
    * rendering it again costs again, so the build does it only with --allow-rerender.
    */
   needsRerenderConsent?: boolean;
+  /**
+   * An earlier create request for this exact request got no answer: the API may have created and
+   * billed a task no one can look up. Not sent again (seconds 0) until the person decides: `--force ID`
+   * sends it (issue 16, item 3). The build reports the shot as not done.
+   */
+  heldInDoubt?: boolean;
 }
 
 /** A shot's plan, by where its video comes from (`source`). */
@@ -114,6 +120,13 @@ export interface PlanTotals {
   inFlight: number;
   /** Seconds of video that new renders will generate: what the build costs. */
   secondsToGenerate: number;
+  /** Shots held because an earlier create for them may have been billed (not sent; `--force ID` sends). */
+  heldInDoubt: number;
+  /**
+   * Seconds earlier builds may already have been billed for shots with an unanswered create (held or
+   * forced). Forced ones count against `--max-seconds` with what they generate (`budgetSeconds`).
+   */
+  secondsPossiblyBilled: number;
   /** Distinct images (by content) that must be uploaded. */
   imagesToUpload: number;
 }

@@ -16,7 +16,9 @@ export function createPlanInputs(project: ProjectState, selection: PlanSelection
   const { manifest } = project;
   const inFlight = new Map<string, { taskId: string }>();
   const expired = new Map<string, { taskId: string }>();
+  const inDoubt = new Set<string>();
   for (const entry of project.journalEntries) {
+    if (entry.state === 'sending') inDoubt.add(entry.fingerprint);
     if (entry.state === 'accepted' && entry.taskId) inFlight.set(entry.fingerprint, { taskId: entry.taskId });
     if (entry.state === 'expired' && entry.taskId) expired.set(entry.fingerprint, { taskId: entry.taskId });
   }
@@ -28,6 +30,7 @@ export function createPlanInputs(project: ProjectState, selection: PlanSelection
     cached: project.cached,
     inFlight,
     expired,
+    inDoubt,
     uploaded: new Set([...project.uploaded, ...alsoUploaded]),
     only: resolveSelection(manifest, '--only', selection.only),
     force: resolveSelection(manifest, '--force', selection.force),

@@ -6,7 +6,8 @@ import type { AcceptedEntry, JournalEntry, SendingEntry } from '../state/journal
 //
 //   state        the plan…                                   →
 //   submitting   (anything)                                  drop: it never reached a submitter, nothing was billed
-//   sending      renders this fingerprint                    inDoubt: submitted again, reported "may have been billed twice"
+//   sending      renders this fingerprint                    inDoubt: kept; the shot is held (plan `?`), or with --force
+//                                                            submitted again and reported "may have been billed twice"
 //   sending      does not render it                          drop, with a warning: it may have been billed
 //   accepted     resumes it (the first entry per fingerprint) resume, paired with the shot
 //   accepted     restores it from the cache                  drop: its result was collected just before an interruption

@@ -128,6 +128,9 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
       jobs.push(entry ? guard(id, () => resumeShot(context, shot, entry)) : Promise.resolve(failShot(context, lostTask(shot))));
     } else if (shot.source === 'cache') {
       jobs.push(guard(id, () => context.transfers.run(() => (interrupt.aborted ? Promise.resolve<ShotOutcome>({ id, kind: 'left' }) : restoreShot(context, shot)))));
+    } else if (shot.source === 'render' && shot.heldInDoubt) {
+      // Not sent: the person decides (--force ID). Its `sending` records stay, so every build says so.
+      jobs.push(Promise.resolve(failShot(context, { id, message: `held in doubt: an earlier create request for it got no answer and may have been billed (${shot.shot.duration} s); nothing was sent — check your Bach account, then --force ${id} to send it again` })));
     } else if (shot.source === 'render') {
       // Wait for this shot's images outside the limit, so that shots needing no upload are not
       // queued behind ones that do.

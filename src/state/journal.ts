@@ -15,9 +15,10 @@ import { checkJournalEntry } from './journal-shape.js';
 //   3. the entry is removed once the result is safely in `.bach/cache/` (or the task failed, or the
 //      request certainly created nothing).
 //
-// On start, `accepted` entries are resumed. A `sending` entry means the submitter died while a create
-// request was (maybe) on the wire: the API has no way to look a task up by content, so the shot is
-// submitted again and reported as "may have been billed twice". A `submitting` entry never reached
+// On start, `accepted` entries are resumed. A `sending` entry means a create request was (maybe) on
+// the wire and its answer never arrived: the API has no way to look a task up by content, so the shot
+// is held in doubt — planned `?`, not sent — until the person sends it again with --force (then it is
+// reported as "may have been billed twice"). A `submitting` entry never reached
 // the submitter and is simply dropped. Writes are synchronous on purpose: they are small, and nothing
 // may interleave between "accepted" and its record.
 

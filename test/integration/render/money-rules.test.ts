@@ -18,23 +18,32 @@ const submittedSeconds = (events: { type: string; seconds?: number }[]) =>
   events.filter((e) => e.type === 'shot:submitted').reduce((sum, e) => sum + (e.seconds ?? 0), 0);
 
 describe('a create whose outcome was never known', () => {
-  it('is submitted again when its shot is rendered, and reported as possibly billed twice', async () => {
+  it('holds its shot across builds until --force: never sent again silently (issue 16, item 3)', async () => {
     const world = await createWorld(2);
     const [a] = (await world.plan()).shots;
     // An earlier build was killed with a's request on the wire; another left one for a shot long gone.
     world.journal.recordSending(world.journal.recordSubmitting({ shotId: 's0', fingerprint: a!.fingerprint, mode: a!.mode, request: a!.request, seed: a!.seed }));
     world.journal.recordSending(world.journal.recordSubmitting({ shotId: 'old', fingerprint: 'e'.repeat(64), mode: 'text-to-video', request: {}, seed: 1 }));
 
-    const { report, events } = await world.build();
-    expect(report).toMatchObject({ rendered: ['s0', 's1'], inDoubt: ['s0'], failed: [] });
+    const plan = await world.plan();
+    expect(plan.shots[0]).toMatchObject({ source: 'render', heldInDoubt: true, seconds: 0 });
+    expect(plan.totals).toMatchObject({ heldInDoubt: 1, secondsPossiblyBilled: 6, secondsToGenerate: 6 });
+    expect(formatPlan(plan, createPalette(false))).toContain('? s0        new shot, an earlier create request got no answer: it may already be billed (6 s); not sent again — --force s0 sends it');
+
+    for (let build = 0; build < 2; build++) {
+      const { report, events } = await world.build();
+      expect(report.failed).toEqual([{ id: 's0', message: expect.stringContaining('held in doubt: an earlier create request for it got no answer and may have been billed (6 s); nothing was sent') }]);
+      if (build === 0) expect(events).toContainEqual({ type: 'notice', level: 'warn', message: 'an earlier build was stopped while its request for old was on the wire: it may have been billed' });
+    }
+    expect(world.api.creates).toBe(1); // s1 only, once
+    expect(world.journalStates()).toEqual(['sending']);
+
+    // The person decides: --force sends it, carrying the doubt, and the summary says so.
+    const forced = await world.build({ force: ['s0'] });
+    expect(forced.report).toMatchObject({ rendered: ['s0'], inDoubt: ['s0'], failed: [] });
     expect(world.api.creates).toBe(2);
-    // The new submission carries the doubt; the earlier records are gone once it is accepted and collected.
-    expect(world.submitter.entries.map((e) => [e.shotId, e.inDoubt ?? false])).toEqual([
-      ['s0', true],
-      ['s1', false],
-    ]);
+    expect(world.submitter.entries.at(-1)).toMatchObject({ shotId: 's0', inDoubt: true });
     expect(world.journalStates()).toEqual([]);
-    expect(events).toContainEqual({ type: 'notice', level: 'warn', message: 'an earlier build was stopped while its request for old was on the wire: it may have been billed' });
     // Shown in this summary, so not carried to the next one.
     expect(existsSync(join(world.root, '.bach/in-doubt.json'))).toBe(false);
   });
@@ -56,8 +65,9 @@ describe('a create whose outcome was never known', () => {
     expect(report.failed).toEqual([{ id: 's0', message: expect.stringMatching(/^shot s0: .*may have reached the server: the task may exist and be billed$/) }]);
     expect(report.rendered).toEqual(['s1']);
     expect(world.journalStates()).toEqual(['sending']);
-    // The next build submits it again, with the doubt, and says so.
-    const next = await world.build();
+    // The next build holds it (plan `?`); --force submits it again, with the doubt, and says so.
+    expect((await world.build()).report.failed).toEqual([{ id: 's0', message: expect.stringContaining('held in doubt') }]);
+    const next = await world.build({ force: ['s0'] });
     expect(next.report).toMatchObject({ rendered: ['s0'], inDoubt: ['s0'] });
     expect(world.submitter.entries.at(-1)).toMatchObject({ shotId: 's0', inDoubt: true });
   });

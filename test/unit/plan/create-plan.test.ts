@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Shot } from '../../../src/manifest/types.js';
-import { createPlan } from '../../../src/plan/create-plan.js';
+import { budgetSeconds, createPlan } from '../../../src/plan/create-plan.js';
 import { builtState, digestsOf, file, makeManifest, makeShot, planInputs, shotPlan, url } from '../../helpers/builders.js';
 
 const digests = digestsOf({ 'frames/hero.png': 'H', 'frames/castle.png': 'C', 'refs/front.png': 'F', 'prompts/wake.md': 'W' });
@@ -185,5 +185,26 @@ describe('createPlan', () => {
     expect(plan.uploads.map((u) => u.path)).toEqual(['frames/hero.png', 'frames/castle.png']);
     const again = createPlan(planInputs(makeManifest(shared), d, { uploaded: new Set([d.get('frames/hero.png')!]) }));
     expect(again.totals.imagesToUpload).toBe(1);
+  });
+});
+
+describe('a shot with an unanswered create (issue 16, item 3)', () => {
+  const manifest = makeManifest([makeShot({ id: 'a', duration: 6 }), makeShot({ id: 'b', duration: 4 })]);
+  const digests = digestsOf({});
+  const fingerprintOf = (id: string) => shotPlan(createPlan(planInputs(manifest, digests)), id).fingerprint;
+
+  it('is held: not sent, not billed again, counted as possibly billed', () => {
+    const plan = createPlan(planInputs(manifest, digests, { inDoubt: new Set([fingerprintOf('a')]) }));
+    expect(shotPlan(plan, 'a')).toMatchObject({ source: 'render', heldInDoubt: true, seconds: 0 });
+    expect(plan.totals).toMatchObject({ secondsToGenerate: 4, heldInDoubt: 1, secondsPossiblyBilled: 6 });
+    expect(budgetSeconds(plan)).toBe(4);
+  });
+
+  it('is sent again only with --force, and then weighs twice against --max-seconds', () => {
+    const plan = createPlan(planInputs(manifest, digests, { inDoubt: new Set([fingerprintOf('a')]), force: new Set(['a']) }));
+    expect(shotPlan(plan, 'a')).toMatchObject({ source: 'render', seconds: 6, reasons: [{ kind: 'forced' }, { kind: 'in-doubt' }] });
+    expect(shotPlan(plan, 'a')).not.toHaveProperty('heldInDoubt');
+    expect(plan.totals).toMatchObject({ secondsToGenerate: 10, heldInDoubt: 0, secondsPossiblyBilled: 6 });
+    expect(budgetSeconds(plan)).toBe(16);
   });
 });

@@ -17,7 +17,7 @@ function planned(id: string, fingerprint: string, source: ShotPlan['source']): S
 }
 
 function planOf(...shots: ShotPlan[]): Plan {
-  const totals = { create: 0, update: 0, restore: 0, renderAgain: 0, unchanged: 0, kept: 0, skipped: 0, removed: 0, fromCache: 0, inFlight: 0, secondsToGenerate: 0, imagesToUpload: 0 };
+  const totals = { create: 0, update: 0, restore: 0, renderAgain: 0, unchanged: 0, kept: 0, skipped: 0, removed: 0, fromCache: 0, inFlight: 0, secondsToGenerate: 0, heldInDoubt: 0, secondsPossiblyBilled: 0, imagesToUpload: 0 };
   return { planVersion: 1, shots, removed: [], uploads: [], totals, changes: true };
 }
 
