@@ -82,7 +82,8 @@ async function renderUntilSettled(context: RunContext, plan: RenderShotPlan, ear
     let body: RequestBody;
     try {
       context.emit({ type: 'shot:status', id, status: 'uploading' });
-      body = await buildWireBody(context, plan);
+      // After a failed task, its images are checked again: an expired upload URL fails every retry.
+      body = await buildWireBody(context, plan, { recheck: failures > 0 });
     } catch (error) {
       if (context.interrupt.aborted) return { id, kind: 'not-submitted' };
       return failShot(context, describeWorkerError(id, error));

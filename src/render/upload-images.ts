@@ -42,6 +42,13 @@ export class UploadFailure extends Error {
 
 export interface ImageUrls {
   urlFor(sha256: string): Promise<string>;
+  /**
+   * Before a task is submitted again after it failed: the image's URL checked again (a HEAD), and
+   * the image uploaded again when the server no longer has it (issue 16, item 6: a task that failed
+   * on an expired upload URL was re-submitted with the same dead URL). Later `urlFor` calls get the
+   * new URL. Concurrent calls for one image share one check.
+   */
+  refresh(sha256: string): Promise<string>;
   /** Resolves when every upload has been answered (or failed). */
   done: Promise<void>;
 }
@@ -60,13 +67,51 @@ export function uploadImages(options: UploadImagesOptions): ImageUrls {
     const failure = error instanceof Error ? error : new Error(String(error));
     for (const settler of settlers.values()) settler.reject(failure);
   });
+  const latest = new Map<string, Promise<string>>();
+  const urlFor = (sha256: string): Promise<string> => {
+    const settler = settlers.get(sha256);
+    return latest.get(sha256) ?? (settler ? settler.promise : Promise.reject(new Error(`image ${sha256} was not planned for upload`)));
+  };
+  const refreshing = new Map<string, Promise<string>>();
   return {
-    urlFor(sha256) {
-      const settler = settlers.get(sha256);
-      return settler ? settler.promise : Promise.reject(new Error(`image ${sha256} was not planned for upload`));
+    urlFor,
+    refresh(sha256) {
+      const running = refreshing.get(sha256);
+      if (running) return running;
+      const next = urlFor(sha256).then(async (url) => {
+        if ((await options.api.checkUrl(url, { signal: options.signal })) === 'ok') return url;
+        const fresh = reupload(options, sha256);
+        latest.set(sha256, fresh);
+        fresh.catch(() => {});
+        return fresh;
+      });
+      refreshing.set(sha256, next);
+      void next.finally(() => refreshing.delete(sha256)).catch(() => {});
+      return next;
     },
     done,
   };
+}
+
+/** One image, uploaded again (verified like the first time) because the server no longer serves its URL. */
+async function reupload(options: UploadImagesOptions, sha256: string): Promise<string> {
+  const image = options.images.find((candidate) => candidate.sha256 === sha256);
+  if (!image) throw new Error(`image ${sha256} was not planned for upload`);
+  options.records.forget(options.origin, sha256);
+  const absolute = join(options.root, image.path);
+  const [{ size }, extension] = await Promise.all([stat(absolute), uploadExtension(absolute)]);
+  const result = await uploadVerified(options.api, options.root, () => [{ ...image, size, extension }], options.signal, (changed) => {
+    throw new UploadFailure(changed.path, changed.error.message);
+  }).catch((error: unknown) => {
+    if (error instanceof UploadFailure || options.signal.aborted) throw error;
+    throw new UploadFailure(image.path, describeApiError(error));
+  });
+  const answer = result.images[0];
+  if (!answer?.ok) throw new UploadFailure(image.path, answer?.message ?? 'the server did not report this image');
+  options.records.set(options.origin, sha256, answer.url);
+  await options.records.write();
+  options.emit({ type: 'notice', level: 'info', message: `${image.path}: its upload had expired; uploaded again` });
+  return answer.url;
 }
 
 type Settlers = Map<string, { resolve(url: string): void; reject(error: Error): void }>;

@@ -19,12 +19,14 @@ export class ChangedDuringBuildError extends Error {
   }
 }
 
-export async function buildWireBody(context: RunContext, plan: ShotPlan): Promise<RequestBody> {
+/** `recheck`: the shot is being submitted again after a failed task — its images' URLs are checked (and re-uploaded when gone) first. */
+export async function buildWireBody(context: RunContext, plan: ShotPlan, options: { recheck?: boolean } = {}): Promise<RequestBody> {
   const { shot } = plan;
   const urls = new Map<string, string>();
   for (const ref of imagesOf(shot)) {
     if (ref.kind !== 'file' || urls.has(ref.path)) continue;
-    urls.set(ref.path, await context.images.urlFor(digestOf(context, ref.path)));
+    const digest = digestOf(context, ref.path);
+    urls.set(ref.path, await (options.recheck ? context.images.refresh(digest) : context.images.urlFor(digest)));
   }
   let promptText: string | undefined;
   if (shot.prompt?.kind === 'file') promptText = await readPromptFile(context, shot.prompt.path);
