@@ -27,7 +27,13 @@ export async function acquireFolder(
   try {
     await waitForSubmitters(join(paths.dir, 'submitters'), {
       signal: options.interrupt,
-      onWaiting: () => options.reporter.message('info', 'waiting for an interrupted build to record its last submissions…'),
+      onWaiting: (pids) =>
+        options.reporter.message('info', `waiting for an interrupted build's submitter (pid ${pids.join(', ')}) to record its last submissions — nothing it owns is sent again…`),
+      onStillWaiting: (pids, waitedMs) =>
+        options.reporter.message(
+          'info',
+          `still waiting after ${Math.round(waitedMs / 1000)} s for pid ${pids.join(', ')} (its create may be waiting out a rate limit); Ctrl-C to stop waiting, or end that process and its unanswered requests are held in doubt`,
+        ),
     });
     // The only moment a journal temp file can be nobody's: every writer (an earlier build's
     // submitter) is gone, and this session's submitter has not started.

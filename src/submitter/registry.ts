@@ -41,20 +41,40 @@ export function liveSubmitters(folder: string): number[] {
 export interface WaitOptions {
   signal?: AbortSignal;
   onWaiting?: (pids: number[]) => void;
-  /** Give up after this long (a request's own timeouts bound a submitter's life). Default 120 s. */
-  timeoutMs?: number;
+  /** Called every `progressEveryMs` while still waiting, with how long it has been. */
+  onStillWaiting?: (pids: number[], waitedMs: number) => void;
+  /** Default 10 s. */
+  progressEveryMs?: number;
+  /** How often the registry is looked at. Default 20 ms. */
+  pollMs?: number;
 }
 
-/** Resolves when no submitter of an earlier build is running; true when it had to wait. */
+/**
+ * Resolves when no submitter of an earlier build is running; true when it had to wait.
+ *
+ * There is no deadline (issue 16, item 4): the old one (120 s) let a build re-send the creates a
+ * submitter still owned — a 70 s Retry-After kept one alive past it, and both its retry and the new
+ * build's request were billed. A submitter's life is bounded by its requests' own timeouts and
+ * retry policy; while it lives, it owns its records. The build says it is waiting and, every
+ * `progressEveryMs`, for how long and which pid, so a person who must not wait can stop that process
+ * (its records then say what it did: an unanswered create is held in doubt, never re-sent silently)
+ * or press Ctrl-C.
+ */
 export async function waitForSubmitters(folder: string, options: WaitOptions = {}): Promise<boolean> {
-  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  const started = Date.now();
+  const every = options.progressEveryMs ?? 10_000;
+  let nextProgress = started + every;
   let waited = false;
   for (;;) {
     const live = liveSubmitters(folder);
-    if (live.length === 0 || Date.now() > deadline) return waited;
+    if (live.length === 0) return waited;
     if (!waited) options.onWaiting?.(live);
     waited = true;
+    if (Date.now() >= nextProgress) {
+      options.onStillWaiting?.(live, Date.now() - started);
+      nextProgress += every;
+    }
     options.signal?.throwIfAborted();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 20));
   }
 }
