@@ -108,6 +108,7 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
     stop: { reason: null },
     inDoubtLog: new InDoubtLog(options.paths.inDoubt),
     ephemeralApi: options.ephemeralApi ?? false,
+    apiOrigin: options.origin,
     slots: new Semaphore(options.concurrency),
     transfers: new Semaphore(Math.max(2, options.concurrency)),
   };

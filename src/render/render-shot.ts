@@ -33,6 +33,21 @@ const STOPPING_CODES: ReadonlyMap<number, string> = new Map([
   [CODE.tokenNotYetValid, "the API rejected the token's time (check this computer's clock)"],
 ]);
 
+/**
+ * A failure that will hit every shot stops new submissions at its first certain occurrence (issue 15,
+ * item 2): the business codes above, and a connection that could not be made at all after the retry
+ * policy's attempts (refused, host not found, unreachable) — certain, because the request never left,
+ * so every other request to the same address fails the same way. Timeouts and dropped connections
+ * are not certain (a slow server may answer the next one) and stop nothing.
+ */
+function stoppingReason(error: ApiError, origin: string): string | undefined {
+  if (error.code !== undefined) return STOPPING_CODES.get(error.code);
+  if (error.kind === 'network' && error.outcome === 'not-sent') {
+    return `the Bach API at ${origin} cannot be reached (${error.message}): check the network, and BACH_BASE_URL or --base-url`;
+  }
+  return undefined;
+}
+
 /** Tracks whether a shot's create may have been billed twice: recorded at once, reported in its outcome. */
 interface Doubt {
   mark(): void;
@@ -207,7 +222,7 @@ async function submit(context: RunContext, plan: RenderShotPlan, body: RequestBo
     // The submitter removed the record of a request that certainly created nothing; it kept it when
     // the outcome is unknown — then the task may exist and be billed.
     if (error instanceof SubmitterGoneError || (error instanceof ApiError && error.inDoubt)) doubt.mark();
-    const stopping = error instanceof ApiError && error.code !== undefined ? STOPPING_CODES.get(error.code) : undefined;
+    const stopping = error instanceof ApiError ? stoppingReason(error, context.apiOrigin) : undefined;
     if (stopping && !context.stop.reason) context.stop.reason = stopping;
     const message = describeApiError(error, { shotId: shot.id, duration: shot.duration, resolution: shot.resolution });
     return { kind: 'settled', outcome: failShot(context, { id: shot.id, message }) };

@@ -44,6 +44,8 @@ export interface RunContext {
   isCurrent: (shotId: string, fingerprint: string) => boolean;
   stop: { reason: string | null };
   inDoubtLog: InDoubtLog;
+  /** The API's origin (what a network failure names: the address tried). */
+  apiOrigin: string;
   /** `--emulator`: every journal entry written is marked ephemeral (journal.ts). */
   ephemeralApi: boolean;
   /** `--concurrency`: tasks in flight on the server (submit → poll). */

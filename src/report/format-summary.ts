@@ -1,4 +1,5 @@
 import type { RunReport } from '../render/events.js';
+import type { ShotFailure } from '../render/run-report.js';
 import type { Palette } from '../util/palette.js';
 
 // The end of every build, for people: what was done, what it cost, what failed and why, and what
@@ -18,10 +19,18 @@ export function formatSummary(report: RunReport, palette: Palette): string {
   lines.push(`${verb} ${seconds(report.wallMs)}: ${parts.join(', ')}.`);
   if (report.failed.length > 0) {
     lines.push(palette.red(`Failed (${report.failed.length}):`));
+    // Identical causes grouped (issue 15, item 2): "7 shots (a, b, …): connection refused" once.
+    const groups = new Map<string, typeof report.failed>();
     for (const failure of report.failed) {
-      lines.push(`  ${failure.id}: ${stripShotPrefix(failure.message, failure.id)}`);
+      const cause = failure.internal ? `${failure.id}\u0000${failure.message}` : stripShotPrefix(failure.message, failure.id);
+      groups.set(cause, [...(groups.get(cause) ?? []), failure]);
+    }
+    for (const group of groups.values()) {
+      const [first] = group as [ShotFailure, ...ShotFailure[]];
+      const cause = stripShotPrefix(first.message, first.id);
+      lines.push(group.length === 1 ? `  ${first.id}: ${cause}` : `  ${group.length} shots (${list(group.map((f) => f.id))}): ${cause}`);
       // A bug: its stack is what makes it reportable.
-      if (failure.internal && failure.stack) lines.push(...failure.stack.split('\n').map((line) => palette.dim(`    ${line.trim()}`)));
+      if (first.internal && first.stack) lines.push(...first.stack.split('\n').map((line) => palette.dim(`    ${line.trim()}`)));
     }
   }
   if (report.inDoubt.length > 0) {

@@ -14,6 +14,10 @@ export function createPlainReporter(out: Output, err: Output, palette: Palette, 
   const lastStatus = new Map<string, string>();
   // The build's client and its submitter's each correct their clock: one notice is enough.
   let clockSkewShown = false;
+  // One cause, one line (issue 15, item 2): a cause that hits every request (a wrong address, a
+  // refused connection) is said the first time; its repeats for other requests and shots are not.
+  const retryCauses = new Set<string>();
+  const failureCauses = new Map<string, string>();
   const line = (text: string) => out.write(`${palette.dim(`[${seconds(now() - started).padStart(6)}]`)} ${text}\n`);
   return {
     plan(plan: Plan, label: string) {
@@ -37,9 +41,17 @@ export function createPlainReporter(out: Output, err: Output, palette: Palette, 
         case 'shot:done':
           line(`${event.id}: ${palette.green(event.how === 'restored' ? 'restored from cache' : 'done')} → ${event.output}`);
           break;
-        case 'shot:failed':
+        case 'shot:failed': {
+          const cause = causeOf(event.message, event.id);
+          const first = failureCauses.get(cause);
+          if (first !== undefined && !event.willRetry) {
+            line(`${event.id}: ${palette.red('failed')} (the same cause as ${first})`);
+            break;
+          }
+          if (!event.willRetry) failureCauses.set(cause, event.id);
           line(`${event.id}: ${palette.red(event.willRetry ? 'failed, submitting again' : 'failed')}: ${event.message}`);
           break;
+        }
         case 'shot:collected':
           line(`${event.id}: task ${event.taskId} collected (${event.note})`);
           break;
@@ -64,7 +76,9 @@ export function createPlainReporter(out: Output, err: Output, palette: Palette, 
           line(palette.yellow(event.reason));
           break;
         case 'api:retry':
-          line(palette.dim(`${event.request} attempt ${event.attempt} failed (${event.reason}); retrying in ${seconds(event.delayMs)}`));
+          if (retryCauses.has(event.reason)) break;
+          retryCauses.add(event.reason);
+          line(palette.dim(`${event.request} attempt ${event.attempt} failed (${event.reason}); retrying in ${seconds(event.delayMs)} (further retries for this cause are not shown)`));
           break;
         case 'shot:submitted':
           // Shown by the `pending (task …)` status that follows; it is for the JSON stream and the budget.
@@ -86,4 +100,9 @@ export function createPlainReporter(out: Output, err: Output, palette: Palette, 
 
 export function megabytes(bytes: number): string {
   return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** A failure message without its `shot ID: ` prefix: what two shots that failed for one reason share. */
+export function causeOf(message: string, id: string): string {
+  return message.startsWith(`shot ${id}: `) ? message.slice(`shot ${id}: `.length) : message;
 }
