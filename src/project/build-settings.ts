@@ -1,3 +1,4 @@
+import type { BachError } from '../errors.js';
 import type { Credentials } from '../api/credentials.js';
 import type { GuardedSecret } from '../manifest/rules.js';
 
@@ -49,6 +50,11 @@ export interface BuildSettings {
   api: ApiTarget;
   /** Null when this command sends nothing (plan, --dry-run) or the embedded emulator hands out its own. */
   credentials: Credentials | null;
+  /**
+   * Why there are no credentials although the build may send (keys not set): raised only when the
+   * plan turns out to call the API (plan/plan-calls-api.ts) — restoring from the cache needs no keys.
+   */
+  credentialsError: BachError | null;
   /** The API keys as a build would use them, whether or not this command sends: no prompt may contain them (manifest rules). */
   guardedSecrets: readonly GuardedSecret[];
   pollIntervalMs: number;

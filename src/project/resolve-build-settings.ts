@@ -38,7 +38,7 @@ export function resolveBuildSettings(flags: BuildFlags, env: Env, dotenv: DotEnv
   return {
     path: flags.path,
     api,
-    credentials: sends ? readCredentials(withDotEnv) : null,
+    ...readCredentialsIfSending(sends, withDotEnv),
     guardedSecrets: guardedSecretsOf(withDotEnv),
     pollIntervalMs: flags.pollIntervalMs ?? readPollInterval(withDotEnv) ?? (api.kind === 'emulator' ? EMULATOR_POLL_MS : DEFAULT_POLL_MS),
     only: parseIdList(flags.only),
@@ -79,4 +79,15 @@ function definedOnly(env: Env): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   return out;
+}
+
+/** The keys when this build may send; a missing key is kept as the error to raise if it does send. */
+function readCredentialsIfSending(sends: boolean, env: Env): Pick<BuildSettings, 'credentials' | 'credentialsError'> {
+  if (!sends) return { credentials: null, credentialsError: null };
+  try {
+    return { credentials: readCredentials(env), credentialsError: null };
+  } catch (error) {
+    if (error instanceof BachError && error.code === 'missing-credentials') return { credentials: null, credentialsError: error };
+    throw error;
+  }
 }

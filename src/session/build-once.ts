@@ -1,4 +1,5 @@
 import { budgetSeconds } from '../plan/create-plan.js';
+import { planCallsApi } from '../plan/plan-calls-api.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockfilePathFor } from '../lock/lockfile-io.js';
@@ -92,6 +93,8 @@ export async function buildOnce(options: BuildOnceOptions): Promise<BuildOutcome
 
 async function execute(options: BuildOnceOptions, session: Session, project: ProjectState, plan: Plan): Promise<RunReport> {
   const [{ executePlan }, { LockWriter }] = await Promise.all([import('../render/execute-plan.js'), import('../render/lock-writer.js')]);
+  // Keys are needed only by a plan that talks to the API: restoring from the cache needs none.
+  if (planCallsApi(plan, project.journalEntries)) session.requireApi();
   const connection = await session.connect((event) => options.reporter.event(event));
   const records = project.uploadRecords;
   if (connection.ephemeral) {

@@ -28,6 +28,8 @@ export interface Session {
   connect(onEvent: (event: ApiEvent) => void): Promise<ApiConnection>;
   /** Starts the client and the submitter process now, while the build is still loading and planning. */
   prewarm(): void;
+  /** Throws when this session cannot talk to the API (no keys): called once a plan is known to need it. */
+  requireApi(): void;
   /** Image digests uploaded to an ephemeral API earlier in this session (for the plan's upload count). */
   sessionUploaded(): Iterable<string>;
   close(): Promise<void>;
@@ -37,7 +39,10 @@ export function openSession(settings: BuildSettings, root: string): Session {
   const { journal: journalDir, dir: stateDir } = statePaths(root);
   const { api, credentials } = settings;
   if (api.kind === 'emulator') return openEmulatorSession(journalDir, stateDir);
-  if (!credentials) throw new Error('a session that sends needs credentials (the settings decide them)');
+  if (!credentials) {
+    if (!settings.credentialsError) throw new Error('a session that sends needs credentials (the settings decide them)');
+    return openKeylessSession(settings.credentialsError);
+  }
   const { baseUrl } = api;
   let connection: Promise<ApiConnection> | undefined;
   const events = createListener();
@@ -58,6 +63,7 @@ export function openSession(settings: BuildSettings, root: string): Session {
     prewarm() {
       void session.connect(events.target).catch(() => {});
     },
+    requireApi() {},
     async close() {
       if (connection) await closeConnection(await connection);
     },
@@ -106,10 +112,30 @@ function openEmulatorSession(journalDir: string, stateDir: string): Session {
     prewarm() {
       void session.connect(events.target).catch(() => {});
     },
+    requireApi() {},
     async close() {
       if (connection) await closeConnection(await connection);
       if (emulator) await (await emulator).close();
     },
   };
   return session;
+}
+
+/**
+ * No keys: a session that can do everything that sends nothing (restores from the cache, lockfile
+ * updates) and raises the missing-keys error the moment something would talk to the API. build-once
+ * asks `planCallsApi` first, so a plan that needs the API stops before any work, with that error.
+ */
+function openKeylessSession(missing: Error): Session {
+  const refuse = (): never => {
+    throw missing;
+  };
+  const offline = new Proxy({}, { get: (_target, property) => (property === 'then' ? undefined : refuse) });
+  return {
+    sessionUploaded: () => [],
+    connect: () => Promise.resolve({ api: offline as BachApi, submitter: offline as Submitter, origin: '', ephemeral: false, sessionUploads: new Map() }),
+    prewarm() {},
+    requireApi: () => refuse(),
+    async close() {},
+  };
 }

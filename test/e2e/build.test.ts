@@ -173,13 +173,15 @@ describe('spending control', () => {
     expect(readFileSync(join(root, 'renders/opening.mp4')).equals(before)).toBe(false);
   });
 
-  it('reports missing keys before any work starts', async () => {
+  it('reports missing keys once the plan needs the API, before anything is uploaded or submitted', async () => {
     const root = await testdir(storyTree());
     for (const args of [['build'], ['build', '--only', 'opening'], ['build', '--reporter', 'json']]) {
       const result = await runCli(args, { cwd: root });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^error: BACH_ACCESS_KEY and BACH_SECRET_KEY are not set\n/);
-      expect(existsSync(join(root, '.bach'))).toBe(false);
+      expect(existsSync(join(root, '.bach/journal'))).toBe(false);
+      expect(existsSync(join(root, 'renders'))).toBe(false);
+      expect(existsSync(join(root, 'bach.lock'))).toBe(false);
     }
   });
 });

@@ -47,12 +47,29 @@ describe('the no-op fast path', () => {
     expect(emulator.stats().requests.total).toBe(requests);
   });
 
-  it('still requires the keys, like any build', async () => {
+  it('needs no keys: it sends nothing (issue 15, item 2)', async () => {
     const emulator = await useEmulator({ processingMs: 10 });
     const root = await settledFolder(emulator);
+    const requests = emulator.stats().requests.total;
     const result = await runCli([], { cwd: root, env: { BACH_BASE_URL: emulator.url } });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/BACH_ACCESS_KEY and BACH_SECRET_KEY are not set/);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/No changes/);
+    expect(emulator.stats().requests.total).toBe(requests);
+  });
+
+  it('a build that only restores from the cache needs no keys; one that must render says which are missing, sending nothing', async () => {
+    const emulator = await useEmulator({ processingMs: 10 });
+    const root = await settledFolder(emulator);
+    const requests = emulator.stats().requests.total;
+    rmSync(join(root, 'renders'), { recursive: true });
+    const restored = await runCli(['--reporter', 'plain'], { cwd: root, env: { BACH_BASE_URL: emulator.url } });
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout).toMatch(/restored from cache/);
+    writeFileSync(join(root, 'bach.yaml'), STORY.replace('A sky', 'A red sky'));
+    const render = await runCli(['--reporter', 'plain'], { cwd: root, env: { BACH_BASE_URL: emulator.url } });
+    expect(render.code).toBe(1);
+    expect(render.stderr).toMatch(/^(Bach API: .*\n)?error: BACH_ACCESS_KEY and BACH_SECRET_KEY are not set\n/);
+    expect(emulator.stats().requests.total).toBe(requests);
   });
 
   const changes: [string, (root: string) => void, RegExp][] = [
