@@ -161,6 +161,20 @@ Exit codes: 0 the team cache holds every locked result, 1 one could not be pushe
 interrupted.`,
     load: () => import('../commands/push.js'),
   },
+  doctor: {
+    summary: 'Check the keys and the API address with one request that creates nothing',
+    help: `Usage: bach-render doctor [PATH] [options]
+
+Checks that the keys are set (environment, then the .env beside the nearest bach.yaml) and that the
+API at the address a build would use answers and accepts them — with one authenticated status query
+of a task that cannot exist: nothing is created, nothing is billed. Says what is wrong and what to do.
+
+Options:
+  --base-url URL       API base URL (env BACH_BASE_URL; never read from a file in the project).
+
+Exit codes: 0 the API answered and accepted the keys, 1 otherwise.`,
+    load: () => import('../commands/doctor.js'),
+  },
   emulator: {
     summary: 'Serve the local Bach API emulator',
     help: `Usage: bach-render emulator [options]

@@ -76,7 +76,7 @@ describe('finding the manifest and reading what was typed', () => {
     await cli(['init', 'film'], root);
     const typo = await cli(['biuld'], root);
     expect(typo.code).toBe(1);
-    expect(typo.stderr).toMatch(/^error: unknown command "biuld" \(did you mean "build"\?\), and no file or folder of that name here\n  Commands: build, plan, validate, watch, review, cut, pull, push, emulator, /);
+    expect(typo.stderr).toMatch(/^error: unknown command "biuld" \(did you mean "build"\?\), and no file or folder of that name here\n  Commands: build, plan, validate, watch, review, cut, pull, push, doctor, emulator, /);
     expect((await cli(['valdate'], root)).stderr).toContain('did you mean "validate"?');
     // A name close to no command is an unknown command too; a path-like word is still a path.
     expect((await cli(['status'], root)).stderr).toContain('unknown command "status", and no file or folder of that name here');

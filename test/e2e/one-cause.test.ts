@@ -36,3 +36,33 @@ describe('a failure that hits every shot', () => {
     expect(emu.stats().submissions.total).toBe(0);
   });
 });
+
+describe('bach-render doctor', () => {
+  it('says the keys and the address are right with one request that creates nothing', async () => {
+    const emu = await useEmulator();
+    const root = await testdir({ 'bach.yaml': textStoryboard(1) });
+    const good = await runCli(['doctor'], { cwd: root, env: { BACH_BASE_URL: emu.url, BACH_ACCESS_KEY: emu.accessKey, BACH_SECRET_KEY: emu.secretKey } });
+    expect(good.code, good.stdout + good.stderr).toBe(0);
+    expect(good.stdout).toContain(`ok    ${emu.url} answered and accepted the keys (a status query of a task that does not exist; nothing was created)`);
+    expect(good.stdout + good.stderr).not.toContain(emu.secretKey);
+    expect(good.stdout + good.stderr).not.toContain(emu.accessKey);
+    expect(emu.stats().requests.total).toBe(1);
+    expect(emu.stats().submissions.total).toBe(0);
+  });
+
+  it('says what is wrong: a wrong secret, a wrong address, missing keys', async () => {
+    const emu = await useEmulator();
+    const root = await testdir({ 'bach.yaml': textStoryboard(1) });
+    const secret = await runCli(['doctor'], { cwd: root, env: { BACH_BASE_URL: emu.url, BACH_ACCESS_KEY: emu.accessKey, BACH_SECRET_KEY: 'wrong-secret' } });
+    expect(secret.code).toBe(1);
+    expect(secret.stdout).toContain(`fail  ${emu.url} rejected the keys (1100 `);
+    expect(secret.stdout).not.toContain('wrong-secret');
+    const address = await runCli(['doctor', '--base-url', 'http://127.0.0.1:9/api/vdr'], { cwd: root, env: { BACH_ACCESS_KEY: 'a', BACH_SECRET_KEY: 'b' } });
+    expect(address.code).toBe(1);
+    expect(address.stdout).toContain('fail  http://127.0.0.1:9/api/vdr could not be reached: connection refused (ECONNREFUSED)');
+    const none = await runCli(['doctor'], { cwd: root, env: { BACH_BASE_URL: emu.url } });
+    expect(none.code).toBe(1);
+    expect(none.stdout).toContain('fail  BACH_ACCESS_KEY and BACH_SECRET_KEY are not set');
+    expect(emu.stats().submissions.total).toBe(0);
+  });
+});
