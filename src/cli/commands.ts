@@ -99,7 +99,12 @@ Watches the manifest and every file it references; on each save, plans and rende
 An invalid edit prints its problems and keeps the last good state.
 
 Options:${BUILD_OPTIONS.replace('Refuse to start when the build would generate more than N seconds of video.', 'A budget for the whole session: once N seconds are spent, further runs only plan.')}
-  --debounce MS        Wait this long after a save before planning. Default 100.`,
+  --debounce MS        Wait this long after a save before planning. Default 100.
+  --serve              Serve the review page on 127.0.0.1 and keep it live (server-sent events)
+                       as shots plan, render and finish; prints its URL.
+  --port N             With --serve: the port (default: a free one).
+
+Every run also rewrites <output>/index.html when it changed (and cuts the film with cut: true).`,
     load: () => import('../commands/watch.js'),
   },
   review: {

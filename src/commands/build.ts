@@ -4,7 +4,9 @@ import { formatNoChanges } from '../plan/format-plan.js';
 import { resolveManifestPath } from '../state/up-to-date.js';
 import type { CliContext } from '../util/cli-context.js';
 import { createPalette, shouldUseColor } from '../util/palette.js';
+import { UsageError } from '../errors.js';
 import { parseBuildFlags } from './build-flags.js';
+import { takeServeFlags } from './serve-flags.js';
 import { readCommandSettings, reportMissingManifest } from './command-settings.js';
 
 // `bach-render [build] [PATH]`. The manifest is PATH, or the nearest bach.yaml from here up (like
@@ -14,8 +16,10 @@ import { readCommandSettings, reportMissingManifest } from './command-settings.j
 // people run most. Everything else is the full build (run-build.ts).
 
 export async function run(args: string[], context: CliContext): Promise<number> {
-  const parsed = parseBuildFlags(args, 'build');
+  const { args: buildArgs, serve } = takeServeFlags(args);
+  const parsed = parseBuildFlags(buildArgs, 'build');
   if (parsed.watch) return (await import('./watch.js')).run(args, context);
+  if (serve) throw new UsageError('--serve goes with watch mode: bach-render watch --serve (or build --watch --serve)');
   const { path, file: manifestFile } = resolveManifestPath(context.cwd, parsed.path);
   const flags: BuildFlags = { ...parsed, path };
   if (!manifestFile) return reportMissingManifest(flags.path, context, flags.reporter === 'json');

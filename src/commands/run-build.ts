@@ -7,6 +7,7 @@ import { withSession } from '../session/with-session.js';
 import { stampOf } from '../state/up-to-date.js';
 import type { CliContext } from '../util/cli-context.js';
 import { systemClock } from '../util/clock.js';
+import { afterBuild } from '../session/after-build.js';
 import { createAskToPay, shouldAskToPay } from './ask-to-pay.js';
 
 // The full build: load → plan → (refuse over budget) → upload → render → lock.
@@ -52,6 +53,7 @@ export async function runBuild(settings: BuildSettings, context: CliContext, man
     }
     const { report } = outcome;
     if (report.interrupted) return 130;
+    await afterBuild(manifestFile, outcome.plan, report, context, reporter);
     return report.failed.length > 0 ? 1 : 0;
   });
 }

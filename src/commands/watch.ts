@@ -1,12 +1,14 @@
 import { dirname } from 'node:path';
 import type { CliContext } from '../util/cli-context.js';
 import { parseBuildFlags } from './build-flags.js';
+import { takeServeFlags } from './serve-flags.js';
 import { readCommandSettings, reportMissingManifest } from './command-settings.js';
 import { reportDiagnostics } from '../report/report-diagnostics.js';
 import { createReporter } from '../report/create-reporter.js';
 import { withSession } from '../session/with-session.js';
 import { systemClock } from '../util/clock.js';
 import { loadForWatch } from '../watch/watch-run.js';
+import { startLiveReview } from '../watch/live-review.js';
 import { runWatchSession } from '../watch/watch-session.js';
 import { resolveManifestPath } from '../state/up-to-date.js';
 
@@ -16,7 +18,8 @@ import { resolveManifestPath } from '../state/up-to-date.js';
 // is an error. Returns 130 on Ctrl-C, the only way it ends. The loop itself is src/watch/.
 
 export async function run(args: string[], context: CliContext): Promise<number> {
-  const parsed = parseBuildFlags(args, 'watch');
+  const { args: watchArgs, serve } = takeServeFlags(args);
+  const parsed = parseBuildFlags(watchArgs, 'watch');
   const { path, file: manifestFile } = resolveManifestPath(context.cwd, parsed.path);
   const flags = { ...parsed, path };
   if (!manifestFile) return reportMissingManifest(path, context, flags.reporter === 'json');
@@ -28,16 +31,28 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   }
   const root = dirname(initial.source.absFile);
   const reporter = await createReporter(settings.reporter, context);
-  return withSession({ settings, context, root, reporter, command: 'watch' }, (session) =>
-    runWatchSession({
-      settings,
-      context,
-      root,
-      session,
-      reporter,
-      createRunReporter: () => createReporter(settings.reporter, context),
-      initial,
-      clock: systemClock,
-    }),
-  );
+  return withSession({ settings, context, root, reporter, command: 'watch' }, async (session) => {
+    // --serve: the review page on 127.0.0.1, live (watch/live-review.ts).
+    const live = serve && initial.ok ? await startLiveReview(initial.source.absFile, root, serve.port, context.cwd) : null;
+    if (serve && !live) reporter.message('warn', '--serve: the manifest does not load yet; run `bach-render watch --serve` again once it does');
+    if (live) reporter.message('info', `Review page: ${live.url} (live; 127.0.0.1 only)`);
+    try {
+      return await runWatchSession({
+        settings,
+        context,
+        root,
+        session,
+        reporter,
+        createRunReporter: async () => {
+          const run = await createReporter(settings.reporter, context);
+          return live ? live.wrap(run) : run;
+        },
+        ...(live ? { onPageData: (data) => live.settled(data) } : {}),
+        initial,
+        clock: systemClock,
+      });
+    } finally {
+      await live?.close();
+    }
+  });
 }

@@ -1,4 +1,5 @@
 import type { WatchSessionOptions } from './watch-session.js';
+import { afterBuild } from '../session/after-build.js';
 import { buildOnce } from '../session/build-once.js';
 import { shouldAskToPay } from '../project/should-ask-to-pay.js';
 import type { Plan } from '../plan/types.js';
@@ -33,7 +34,7 @@ export interface WatchState {
 
 /** What a run needs: the session's options (watch-session.ts) and the session's live state. */
 export interface WatchRunContext
-  extends Pick<WatchSessionOptions, 'settings' | 'context' | 'root' | 'session' | 'reporter' | 'createRunReporter' | 'clock'> {
+  extends Pick<WatchSessionOptions, 'settings' | 'context' | 'root' | 'session' | 'reporter' | 'createRunReporter' | 'clock' | 'onPageData'> {
   state: WatchState;
   setFiles(files: string[]): Promise<void>;
   /** Before the run reads anything: what it is about to read is not a change any more. */
@@ -124,6 +125,8 @@ async function loadAndBuild(ctx: WatchRunContext): Promise<{ result: WatchRunRes
     return { result: 'over-budget', ...nothing };
   }
   const { report } = built;
+  // Each run keeps the review page current (and cuts with `cut: true`), as a build does.
+  if (!report.interrupted) ctx.onPageData?.(await afterBuild(loaded.source.absFile, built.plan, report, context, meter.reporter));
   const result: WatchRunResult = report.interrupted ? 'interrupted' : report.failed.length > 0 ? 'failed' : 'rendered';
   return { result, rendered: report.rendered.length, failed: report.failed.length, runSeconds };
 }

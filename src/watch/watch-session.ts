@@ -40,6 +40,8 @@ export interface WatchSessionOptions {
   initial: LoadResult;
   clock: Clock;
   timers?: SchedulerTimers;
+  /** `--serve`: each run's settled page data goes to the live page. */
+  onPageData?: (data: import('../review/review-data.js').ReviewData | null) => void;
 }
 
 export async function runWatchSession(options: WatchSessionOptions): Promise<number> {

@@ -118,7 +118,8 @@ describe('bach-render build against the emulator', () => {
     expect(first.code, first.stderr + first.stdout.slice(-2000)).toBe(0);
     expect(emulator.stats().uploads).toMatchObject({ batches: 2, images: 351 });
     expect(emulator.stats().submissions.total).toBe(53);
-    expect(readdirSync(join(root, 'renders'))).toHaveLength(53);
+    expect(readdirSync(join(root, 'renders')).filter((name) => name.endsWith('.mp4'))).toHaveLength(53);
+    expect(existsSync(join(root, 'renders/index.html'))).toBe(true); // every build writes the review page
 
     const second = await build(root, emulator);
     expect(second.code).toBe(0);

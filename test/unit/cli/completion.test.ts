@@ -1,3 +1,4 @@
+import { takeServeFlags } from '../../../src/commands/serve-flags.js';
 import { describe, expect, it } from 'vitest';
 import { parseBuildFlags } from '../../../src/commands/build-flags.js';
 import { describeCommands } from '../../../src/cli/completion.js';
@@ -19,7 +20,9 @@ describe('completion spec', () => {
     for (const name of ['build', 'watch'] as const) {
       for (const flag of command(name).flags.filter((f) => f.name !== '--help')) {
         const args = flag.valueName === undefined ? [flag.name] : [flag.name, flag.value?.kind === 'choices' ? flag.value.choices[0]! : '1'];
-        expect(() => parseBuildFlags(args, name), `${name} ${flag.name}`).not.toThrow();
+        // watch's --serve/--port are taken out before the build flags are parsed (commands/serve-flags.ts).
+        const withServe = flag.name === '--port' ? ['--serve', ...args] : args;
+        expect(() => parseBuildFlags(takeServeFlags(withServe).args, name), `${name} ${flag.name}`).not.toThrow();
       }
     }
     for (const flag of command('emulator').flags.filter((f) => f.name !== '--help')) {
