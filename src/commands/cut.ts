@@ -11,13 +11,16 @@ import { emptyRunOverlay } from '../review/review-data.js';
 import { readShotFailures } from '../review/run-overlay-io.js';
 import { updateReviewPage } from '../review/update-review-page.js';
 import { REVIEW_PAGE_NAME } from '../review/write-review-page.js';
+import { resolveManifestPath } from '../state/up-to-date.js';
 
 // `bach-render cut [PATH]`: the shots, in storyboard order, into `<output>/<name>.mp4` plus an
 // OpenTimelineIO timeline. Refuses (exit 1) while a shot is stale or missing, unless --allow-stale.
 // A review page that exists is refreshed after a cut, so it links the new film.
 
 export async function run(args: string[], context: CliContext): Promise<number> {
-  const { path, allowStale, force } = parseCutArgs(args);
+  const { path: given, allowStale, force } = parseCutArgs(args);
+  // Without PATH, the nearest bach.yaml (this folder or a parent), as every command finds it.
+  const path = resolveManifestPath(context.cwd, given).path;
   const project = await readProjectPlan(path, context);
   reportDiagnostics(project.loaded, context);
   if (!project.ok) return 1;
@@ -71,7 +74,7 @@ function report(outcome: CutOutcome, shown: (file: string) => string, context: C
   }
 }
 
-function parseCutArgs(args: string[]): { path: string; allowStale: boolean; force: boolean } {
+function parseCutArgs(args: string[]): { path: string | undefined; allowStale: boolean; force: boolean } {
   let parsed;
   try {
     parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { 'allow-stale': { type: 'boolean' }, force: { type: 'boolean' } } });
@@ -79,5 +82,5 @@ function parseCutArgs(args: string[]): { path: string; allowStale: boolean; forc
     throw new UsageError(`cut: ${(error as Error).message.split('\n')[0]}`, { hint: 'Usage: bach-render cut [PATH] [--allow-stale] [--force]' });
   }
   if (parsed.positionals.length > 1) throw new UsageError(`cut: expected at most one PATH, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`);
-  return { path: parsed.positionals[0] ?? '.', allowStale: parsed.values['allow-stale'] ?? false, force: parsed.values.force ?? false };
+  return { path: parsed.positionals[0], allowStale: parsed.values['allow-stale'] ?? false, force: parsed.values.force ?? false };
 }

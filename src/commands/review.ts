@@ -9,13 +9,15 @@ import { readShotFailures } from '../review/run-overlay-io.js';
 import { createReviewModel } from '../review/review-model.js';
 import { formatSeconds } from '../review/render-parts.js';
 import { updateReviewPage } from '../review/update-review-page.js';
+import { resolveManifestPath } from '../state/up-to-date.js';
 
 // `bach-render review [PATH]`: writes the review page, `<output>/index.html`, from the plan (the
 // data of `plan --json`) and the videos on disk. Needs no credentials and sends nothing; it writes
 // the page (only when it changed) and the hash cache.
 
 export async function run(args: string[], context: CliContext): Promise<number> {
-  const path = parseReviewArgs(args);
+  // Without PATH, the nearest bach.yaml (this folder or a parent), as every command finds it.
+  const path = resolveManifestPath(context.cwd, parseReviewArgs(args)).path;
   const project = await readProjectPlan(path, context);
   reportDiagnostics(project.loaded, context);
   if (!project.ok) return 1;
@@ -34,7 +36,7 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   return 0;
 }
 
-function parseReviewArgs(args: string[]): string {
+function parseReviewArgs(args: string[]): string | undefined {
   let positionals: string[];
   try {
     ({ positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true }));
@@ -42,5 +44,5 @@ function parseReviewArgs(args: string[]): string {
     throw new UsageError(`review: ${(error as Error).message.split('\n')[0]}`, { hint: 'Usage: bach-render review [PATH]' });
   }
   if (positionals.length > 1) throw new UsageError(`review: expected at most one PATH, got ${positionals.length}: ${positionals.join(' ')}`);
-  return positionals[0] ?? '.';
+  return positionals[0];
 }

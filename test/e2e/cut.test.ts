@@ -1,10 +1,11 @@
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseMp4 } from '../../src/video/index.js';
 import { runCli } from '../helpers/cli.js';
 import { useEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { textStoryboard } from '../helpers/storyboards.js';
 import { testdir } from '../helpers/testdir.js';
 
 // `bach-render review` and `bach-render cut` as a user runs them, on a copy of examples/: the film is
@@ -73,5 +74,17 @@ describe('bach-render review and cut', () => {
       expect(result.stderr).toContain('bach.yaml:2:7: error[conflict]: name: "opening" is also the id of shots[0]');
     }
     expect(existsSync(join(root, 'renders'))).toBe(false);
+  });
+});
+
+describe('review and cut without PATH', () => {
+  it('find the nearest bach.yaml from a subfolder, as every command does', async () => {
+    const root = await testdir({ 'bach.yaml': textStoryboard(1) });
+    mkdirSync(join(root, 'notes'));
+    const review = await runCli(['review'], { cwd: join(root, 'notes') });
+    expect(review.code, review.stderr).toBe(0);
+    expect(review.stdout).toContain('Wrote ../renders/index.html');
+    const cut = await runCli(['cut'], { cwd: join(root, 'notes') });
+    expect(cut.stderr).toContain('cut: 1 shot is not up to date');
   });
 });
