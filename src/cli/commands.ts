@@ -166,6 +166,28 @@ Exit codes: 0 the team cache holds every locked result, 1 one could not be pushe
 interrupted.`,
     load: () => import('../commands/push.js'),
   },
+  show: {
+    summary: 'Everything about one shot: request, seed, task, output and its takes in the cache',
+    help: `Usage: bach-render show ID [PATH]
+
+Prints one shot: its state in the plan (with the reasons), the request exactly as the API receives it
+(local files as their sha256), the seed, what bach.lock records (task id, output hash), the output on
+disk, and every take of it in .bach/cache with its date. Reads only; sends nothing; needs no keys.`,
+    load: () => import('../commands/show.js'),
+  },
+  clean: {
+    summary: 'Remove outputs of removed shots and prune the cache (dry unless --yes)',
+    help: `Usage: bach-render clean [PATH] [options]
+
+Lists, and with --yes removes: the outputs of shots no longer in the manifest, and cached takes that
+nothing references (bach.lock, the current shots, the journal) beyond the newest N of each shot. Never
+removes anything paid for that is still referenced. Takes the folder as a build does; sends nothing.
+
+Options:
+  --yes                Remove what is listed (without it, nothing is removed).
+  --keep N             Cached takes to keep per shot beyond the referenced ones. Default 3.`,
+    load: () => import('../commands/clean.js'),
+  },
   doctor: {
     summary: 'Check the keys and the API address with one request that creates nothing',
     help: `Usage: bach-render doctor [PATH] [options]

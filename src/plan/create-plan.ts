@@ -35,6 +35,8 @@ export interface PlanInputs {
   inFlight: ReadonlyMap<string, { taskId: string }>;
   /** Fingerprints whose paid result expired before download (journal): paying again needs consent. */
   expired?: ReadonlyMap<string, { taskId: string }> | undefined;
+  /** `<output>/<id>.mp4` files of ids no shot has (plan/stray-outputs.ts). */
+  strayOutputs?: readonly string[] | undefined;
   /** Fingerprints with a create request of unknown outcome (journal `sending`): held until --force. */
   inDoubt?: ReadonlySet<string> | undefined;
   /** Image digests already uploaded to the API in use (for the upload total). */
@@ -62,7 +64,10 @@ export function createPlan(inputs: PlanInputs): Plan {
   const uploads = collectUploads(shots, inputs);
   const totals = countTotals(shots, removed, uploads);
   const changes = removed.length > 0 || shots.some((s) => s.kind !== 'unchanged' && s.kind !== 'skipped');
-  return { planVersion: PLAN_VERSION, shots, removed, uploads, totals, changes };
+  // A shot removed by this very plan is said once, as removed; from the next plan on, its video is a stray.
+  const removedOutputs = new Set(removed.map((r) => r.previous.output.path));
+  const strayOutputs = (inputs.strayOutputs ?? []).filter((path) => !removedOutputs.has(path));
+  return { planVersion: PLAN_VERSION, shots, removed, uploads, totals, changes, ...(strayOutputs.length > 0 ? { strayOutputs } : {}) };
 }
 
 function planShot(shot: Shot, inputs: PlanInputs): ShotPlan {

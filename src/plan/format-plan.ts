@@ -29,6 +29,9 @@ export function formatPlan(plan: Plan, palette: Palette): string {
       `${palette.red('-')} ${removed.id.padEnd(width)}  removed from the manifest ${palette.dim(`(${removed.previous.output.path} is left in place)`)}`,
     );
   }
+  for (const path of plan.strayOutputs ?? []) {
+    lines.push(`${palette.red('-')} ${path}  ${palette.dim('output of a shot no longer in the manifest (bach-render clean removes it)')}`);
+  }
   const kept = plan.shots.filter((s) => s.source === null && s.kept === true);
   for (const shot of kept) lines.push(`${palette.yellow('#')} ${shot.shot.id.padEnd(width)}  ${shot.reasons.map((r) => r.text).join(', ')}`);
   const unchanged = plan.shots.filter((s) => s.kind === 'unchanged');

@@ -14,6 +14,8 @@ export interface PlanJson {
   totals: Plan['totals'];
   shots: PlanJsonShot[];
   removed: { id: string; fingerprint: string; output: string }[];
+  /** Outputs of shots no longer in the manifest, until `clean` removes them (added in 0.4; planVersion still 1). */
+  strayOutputs: string[];
   uploads: { path: string; sha256: string }[];
 }
 
@@ -91,6 +93,7 @@ export function createPlanJson(plan: Plan, manifestName: string, options: PlanJs
       ...describeShot(s.shot, options),
     })),
     removed: plan.removed.map((r) => ({ id: r.id, fingerprint: r.previous.fingerprint, output: r.previous.output.path })),
+    strayOutputs: plan.strayOutputs ?? [],
     uploads: plan.uploads.map((u) => ({ path: u.path, sha256: u.sha256 })),
   };
 }

@@ -10,7 +10,7 @@ export function parseIdList(values: readonly string[] | undefined): string[] {
   return (values ?? []).flatMap((value) => value.split(',')).map((id) => id.trim()).filter(Boolean);
 }
 
-export function resolveSelection(manifest: Manifest, flag: '--only' | '--force', values: readonly string[] | undefined): Set<string> | undefined {
+export function resolveSelection(manifest: Manifest, flag: '--only' | '--force' | 'show', values: readonly string[] | undefined): Set<string> | undefined {
   const ids = parseIdList(values);
   if (ids.length === 0) return undefined;
   const known = new Set(manifest.shots.map((shot) => shot.id));

@@ -141,4 +141,6 @@ export interface Plan {
   totals: PlanTotals;
   /** True when a build would do anything (Terraform's "changes pending"). */
   changes: boolean;
+  /** Outputs of shots no longer in the manifest, root-relative (plan/stray-outputs.ts); not a change. */
+  strayOutputs?: string[];
 }

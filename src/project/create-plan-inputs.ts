@@ -31,6 +31,7 @@ export function createPlanInputs(project: ProjectState, selection: PlanSelection
     inFlight,
     expired,
     inDoubt,
+    strayOutputs: project.strayOutputs,
     uploaded: new Set([...project.uploaded, ...alsoUploaded]),
     only: resolveSelection(manifest, '--only', selection.only),
     force: resolveSelection(manifest, '--force', selection.force),

@@ -30,7 +30,7 @@ export interface RecordNoOpOptions {
 export async function recordNoOp(project: ProjectState, plan: Plan, options: RecordNoOpOptions): Promise<void> {
   const { manifest } = project;
   // A kept (hand-altered) output is reported by every plan, so such a plan is no snapshot either.
-  if (plan.changes || plan.totals.kept > 0 || options.narrowed || project.journalEntries.length > 0 || options.manifestStamp === undefined) {
+  if (plan.changes || plan.totals.kept > 0 || (plan.strayOutputs?.length ?? 0) > 0 || options.narrowed || project.journalEntries.length > 0 || options.manifestStamp === undefined) {
     if (plan.changes) await forgetUpToDate(manifest.root);
     return;
   }

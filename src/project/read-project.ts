@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { BachError } from '../errors.js';
 import type { InputDigests } from '../contract/fingerprint.js';
 import { lockfilePathFor, readLockfile } from '../lock/lockfile-io.js';
@@ -10,6 +11,8 @@ import { hashFiles } from '../state/hash-files.js';
 import { Journal, type JournalEntry } from '../state/journal.js';
 import { statePaths, type StatePaths } from '../state/paths.js';
 import { listCachedFingerprints } from '../state/result-cache.js';
+import { listOutputVideos } from '../state/list-output-videos.js';
+import { findStrayOutputs } from '../plan/stray-outputs.js';
 import { stampOf, type Stamp } from '../state/up-to-date.js';
 import { UploadRecords } from '../state/upload-records.js';
 
@@ -57,6 +60,8 @@ export interface ProjectState {
   digests: InputDigests;
   /** Each locked shot's output on disk. */
   outputs: ReadonlyMap<string, OutputState>;
+  /** Outputs of shots no longer in the manifest (root-relative). */
+  strayOutputs: string[];
   /** What was left alone and should be said (one line each). */
   notices: string[];
 }
@@ -66,11 +71,12 @@ export async function readProject(manifest: Manifest, options: ReadProjectOption
   const lockPath = lockfilePathFor(manifest.file);
   const lockStamp = stampOf(lockPath);
   const journal = new Journal(paths.journal);
-  const [lockState, hashCache, uploadRecords, cached] = await Promise.all([
+  const [lockState, hashCache, uploadRecords, cached, outputVideos] = await Promise.all([
     readLockfile(lockPath, lockfilePathFor(options.label)),
     HashCache.read(paths.hashes),
     UploadRecords.read(paths.uploads),
     listCachedFingerprints(paths.cache),
+    listOutputVideos(join(manifest.root, manifest.output)),
   ]);
   const { entries, unreadable } = journal.list();
   const { lock } = lockState;
@@ -102,6 +108,7 @@ export async function readProject(manifest: Manifest, options: ReadProjectOption
     cached,
     digests,
     outputs: outputStates,
+    strayOutputs: findStrayOutputs(manifest, outputVideos),
     notices: unreadable.map(({ file, why }) => `${file} was ignored (${why}): not an entry bach-render wrote; left alone — move it aside if it keeps appearing`),
   };
 }

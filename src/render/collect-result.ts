@@ -15,6 +15,8 @@ export interface CollectInput extends ShotIdentity {
   videoUrl: string;
   taskId: string;
   signal: AbortSignal;
+  /** The shot the task was rendered for: recorded, so `show` and `clean` can tell a shot's takes. */
+  shotId?: string;
 }
 
 export class InvalidResultError extends Error {
@@ -43,6 +45,7 @@ export async function collectResult(input: CollectInput): Promise<CacheRecord> {
       taskId: input.taskId,
       size,
       sha256,
+      ...(input.shotId ? { shotId: input.shotId } : {}),
     };
     await writeCacheRecord(input.cacheDir, record);
     return record;

@@ -82,7 +82,7 @@ async function downloadAndPlace(context: RunContext, entry: AcceptedEntry, targe
 
   if (target.place) emit({ type: 'shot:status', id: shot, status: 'downloading', taskId });
   const collect = (videoUrl: string) =>
-    collectResult({ api, cacheDir: context.paths.cache, videoUrl, fingerprint: entry.fingerprint, mode: entry.mode, request: entry.request, seed: entry.seed, taskId, signal: interrupt });
+    collectResult({ api, cacheDir: context.paths.cache, videoUrl, shotId: entry.shotId, fingerprint: entry.fingerprint, mode: entry.mode, request: entry.request, seed: entry.seed, taskId, signal: interrupt });
   let record: CacheRecord;
   try {
     record = await collect(videoUrl).catch(async (error: unknown) => {

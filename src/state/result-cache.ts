@@ -5,7 +5,7 @@ import { MODES } from '../contract/capabilities.js';
 import type { RequestBody } from '../contract/create-request.js';
 import type { Mode } from '../contract/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { isCount, isObject, isSha256Hex, isTaskIdText, parseJsonOrUndefined } from './shapes.js';
+import { isCount, isObject, isSha256Hex, isShotId, isTaskIdText, parseJsonOrUndefined } from './shapes.js';
 
 // `.bach/cache/`: every result bach-render paid for, keyed by fingerprint — so undoing an edit, a
 // deleted output or a shot edited while in flight costs nothing. An entry is the video
@@ -15,6 +15,8 @@ import { isCount, isObject, isSha256Hex, isTaskIdText, parseJsonOrUndefined } fr
 export interface CacheRecord extends ShotIdentity {
   cacheVersion: 1;
   taskId: string;
+  /** The shot it was rendered for (records written since `clean` and `show`; older ones lack it). */
+  shotId?: string;
   size: number;
   sha256: string;
 }
@@ -65,7 +67,9 @@ export function parseCacheRecord(text: string, fingerprint: string): CacheRecord
   const { mode, request, seed, taskId, size, sha256 } = data;
   if (typeof mode !== 'string' || !Object.hasOwn(MODES, mode) || !isObject(request)) return null;
   if (!isCount(seed) || request.seed !== seed || !isTaskIdText(taskId) || !isCount(size) || size === 0 || !isSha256Hex(sha256)) return null;
-  return { cacheVersion: 1, fingerprint, mode: mode as Mode, request: request as RequestBody, seed, taskId, size, sha256 };
+  const shotId = data.shotId;
+  if (shotId !== undefined && !isShotId(shotId)) return null;
+  return { cacheVersion: 1, fingerprint, mode: mode as Mode, request: request as RequestBody, seed, taskId, size, sha256, ...(shotId !== undefined ? { shotId } : {}) };
 }
 
 /**

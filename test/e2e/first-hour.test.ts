@@ -76,7 +76,7 @@ describe('finding the manifest and reading what was typed', () => {
     await cli(['init', 'film'], root);
     const typo = await cli(['biuld'], root);
     expect(typo.code).toBe(1);
-    expect(typo.stderr).toMatch(/^error: unknown command "biuld" \(did you mean "build"\?\), and no file or folder of that name here\n  Commands: build, plan, validate, watch, review, cut, pull, push, doctor, emulator, /);
+    expect(typo.stderr).toMatch(/^error: unknown command "biuld" \(did you mean "build"\?\), and no file or folder of that name here\n  Commands: build, plan, validate, watch, review, cut, pull, push, show, clean, doctor, emulator, /);
     expect((await cli(['valdate'], root)).stderr).toContain('did you mean "validate"?');
     // A name close to no command is an unknown command too; a path-like word is still a path.
     expect((await cli(['status'], root)).stderr).toContain('unknown command "status", and no file or folder of that name here');
@@ -189,7 +189,7 @@ describe('shell completion', () => {
     );
     expect(complete(['bach-render', 'bu'])).toEqual(['build']);
     // The first word may be a command or a manifest's path.
-    expect(complete(['bach-render', 'c'])).toEqual(['cut', 'completion', 'completion.bash']);
+    expect(complete(['bach-render', 'c'])).toEqual(['cut', 'clean', 'completion', 'completion.bash']);
     expect(complete(['bach-render', 'plan', '--re'])).toEqual(['--reporter']);
     expect(complete(['bach-render', 'plan', '--reporter', ''])).toEqual(['auto', 'plain', 'json', 'github']);
     expect(complete(['bach-render', '--max'])).toEqual(['--max-seconds']);

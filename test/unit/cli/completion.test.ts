@@ -13,7 +13,7 @@ const command = (name: string) => spec.commands.find((c) => c.name === name)!;
 
 describe('completion spec', () => {
   it('lists the commands, with the hidden id lister last and unlisted in menus', () => {
-    expect(spec.commands.map((c) => c.name)).toEqual(['build', 'plan', 'validate', 'watch', 'review', 'cut', 'pull', 'push', 'doctor', 'emulator', 'init', 'completion', '__complete-ids']);
+    expect(spec.commands.map((c) => c.name)).toEqual(['build', 'plan', 'validate', 'watch', 'review', 'cut', 'pull', 'push', 'show', 'clean', 'doctor', 'emulator', 'init', 'completion', '__complete-ids']);
   });
 
   it('offers only options the parsers accept, each with its value', () => {
@@ -63,7 +63,7 @@ describe('zsh and fish scripts (checked as text: neither shell is installed on t
 
   it('fish: commands, options per command (the default command before any command word), ids', () => {
     expect(fish).toContain("complete -c bach-render -n __fish_use_subcommand -a init -d 'Start a project: a starter bach.yaml, .env.example and .gitignore entries'");
-    expect(fish).toContain("complete -c bach-render -n 'not __fish_seen_subcommand_from plan validate watch review cut pull push doctor emulator init completion __complete-ids' -l only -x -a '(bach-render __complete-ids 2>/dev/null)' -d 'Build only these shots'");
+    expect(fish).toContain("complete -c bach-render -n 'not __fish_seen_subcommand_from plan validate watch review cut pull push show clean doctor emulator init completion __complete-ids' -l only -x -a '(bach-render __complete-ids 2>/dev/null)' -d 'Build only these shots'");
     expect(fish).toContain("complete -c bach-render -n '__fish_seen_subcommand_from plan' -l reporter -x -a 'auto plain json github'");
     expect(fish).toContain("complete -c bach-render -n '__fish_seen_subcommand_from completion' -x -a 'bash zsh fish'");
     expect(fish).not.toContain('-a __complete-ids');
