@@ -49,6 +49,9 @@ function createProcessContext(): CliContext {
       get columns() {
         return columns();
       },
+      get rows() {
+        return process.stdout.rows;
+      },
     },
     stderr: {
       write: (text) => void process.stderr.write(text),

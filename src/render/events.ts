@@ -1,6 +1,6 @@
 import type { RunReport } from './run-report.js';
 
-// What the executor tells the world while it works. Reporters (listr2, plain, NDJSON) render these
+// What the executor tells the world while it works. Reporters (the live view, plain, NDJSON) render these
 // and nothing else; the executor never prints. No event ever carries a token, a key or a signed URL.
 // The run's result is not built from these: workers return outcomes that executePlan folds into the
 // RunReport (run-report.ts), sent last as `run:summary`.
@@ -9,6 +9,7 @@ export type { RunReport, ShotFailure } from './run-report.js';
 
 export type ShotStatus =
   | 'uploading'    // waiting for its images to be uploaded
+  | 'queued'       // ready, waiting for a slot (--concurrency)
   | 'submitting'   // create request on the wire
   | 'pending'      // TASK_PENDING
   | 'processing'   // TASK_PROCESSING

@@ -1,3 +1,4 @@
+import { imagesOf } from '../plan/create-plan.js';
 import { ApiError, isAbortError } from '../api/errors.js';
 import { describeApiError } from '../api/messages.js';
 import { CODE } from '../contract/business-codes.js';
@@ -96,9 +97,11 @@ async function renderUntilSettled(context: RunContext, plan: RenderShotPlan, ear
     if (context.interrupt.aborted || context.stop.reason) return { id, kind: 'not-submitted' };
     let body: RequestBody;
     try {
-      context.emit({ type: 'shot:status', id, status: 'uploading' });
+      // "uploading" only for a shot that waits for images of its own; then "queued" until a slot is free.
+      if (imagesOf(shot).some((ref) => ref.kind === 'file')) context.emit({ type: 'shot:status', id, status: 'uploading' });
       // After a failed task, its images are checked again: an expired upload URL fails every retry.
       body = await buildWireBody(context, plan, { recheck: failures > 0 });
+      context.emit({ type: 'shot:status', id, status: 'queued' });
     } catch (error) {
       if (context.interrupt.aborted) return { id, kind: 'not-submitted' };
       return failShot(context, describeWorkerError(id, error));

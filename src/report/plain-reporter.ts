@@ -4,13 +4,22 @@ import type { Plan } from '../plan/types.js';
 import type { Palette } from '../util/palette.js';
 import { formatSummary, seconds } from './format-summary.js';
 import { formatWatchEvent } from './format-watch-event.js';
+import { applyProgressEvent, createProgressState, drawProgress, type ProgressState } from './progress-model.js';
 import type { Reporter, ReporterEvent } from './reporter.js';
 
 // One line per thing that happened, prefixed with the time since start — readable in CI logs and
 // when piped. A shot's status is printed only when it changes (polls repeat it).
 
+/** How often a long build prints its progress line in plain mode (CI logs). */
+const PROGRESS_EVERY_MS = 30_000;
+
 export function createPlainReporter(out: Output, err: Output, palette: Palette, now: () => number = Date.now): Reporter {
-  const started = now();
+  // Stamps count from the first event — the moment the executor starts, as the summary's "Done in"
+  // does — so the two agree (issue 15, item 4: "Done in 3.8 s" followed an event stamped 4.2 s).
+  let started: number | null = null;
+  // A long build says where it stands every 30 s: the live view's header, as a line.
+  let progress: ProgressState | null = null;
+  let lastProgress = 0;
   const lastStatus = new Map<string, string>();
   // The build's client and its submitter's each correct their clock: one notice is enough.
   let clockSkewShown = false;
@@ -18,12 +27,25 @@ export function createPlainReporter(out: Output, err: Output, palette: Palette, 
   // refused connection) is said the first time; its repeats for other requests and shots are not.
   const retryCauses = new Set<string>();
   const failureCauses = new Map<string, string>();
-  const line = (text: string) => out.write(`${palette.dim(`[${seconds(now() - started).padStart(6)}]`)} ${text}\n`);
+  const line = (text: string) => {
+    started ??= now();
+    out.write(`${palette.dim(`[${seconds(now() - started).padStart(6)}]`)} ${text}\n`);
+  };
   return {
     plan(plan: Plan, label: string) {
       out.write(`${palette.bold(label)}\n${formatPlan(plan, palette)}`);
+      progress = createProgressState(plan);
     },
     event(event: ReporterEvent) {
+      started ??= now();
+      if (progress && event.type !== 'run:summary') {
+        applyProgressEvent(progress, event, now());
+        if (lastProgress === 0) lastProgress = now();
+        else if (now() - lastProgress >= PROGRESS_EVERY_MS) {
+          lastProgress = now();
+          line(`progress: ${drawProgress(progress, { nowMs: now(), columns: 1000, rows: 2, dim: palette.dim, bold: (t) => t, red: palette.red, cyan: palette.cyan })[0]}`);
+        }
+      }
       switch (event.type) {
         case 'upload:start':
           line(`uploading ${event.images} image${event.images === 1 ? '' : 's'} (${megabytes(event.bytes)}) in ${event.batches} batch${event.batches === 1 ? '' : 'es'}`);
@@ -33,7 +55,7 @@ export function createPlainReporter(out: Output, err: Output, palette: Palette, 
           break;
         case 'shot:status': {
           const text = event.taskId ? `${event.status} (task ${event.taskId})` : event.status;
-          if (lastStatus.get(event.id) === text || event.status === 'uploading') break;
+          if (lastStatus.get(event.id) === text || event.status === 'uploading' || event.status === 'queued') break;
           lastStatus.set(event.id, text);
           line(`${event.id}: ${text}`);
           break;

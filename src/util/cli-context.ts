@@ -6,6 +6,8 @@ export interface Output {
   /** True when the stream is an interactive terminal (colour and animation allowed). */
   readonly isTTY: boolean;
   readonly columns?: number | undefined;
+  /** A terminal's height: the live view fits its block in it. */
+  readonly rows?: number | undefined;
 }
 
 /** The person at the keyboard: lines typed at a question (the build's "Render? yes/no", watch's keys). */

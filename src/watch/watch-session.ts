@@ -34,7 +34,7 @@ export interface WatchSessionOptions {
   session: Session | null;
   /** The session's reporter: watch events and messages between runs. */
   reporter: Reporter;
-  /** A fresh reporter for each run (listr2 draws one task list per build). */
+  /** A fresh reporter for each run (the live view draws one block per build). */
   createRunReporter(): Promise<Reporter>;
   /** The load made at start-up (it located the manifest). */
   initial: LoadResult;

@@ -67,7 +67,7 @@ describe('createPlanJson', () => {
   it('is a stable, documented shape', () => {
     const plan = createPlan(planInputs(makeManifest(story.slice(0, 2)), digests));
     const json = createPlanJson(plan, 'bach.yaml');
-    expect(Object.keys(json)).toEqual(['planVersion', 'manifest', 'changes', 'totals', 'shots', 'removed', 'uploads']);
+    expect(Object.keys(json)).toEqual(['planVersion', 'manifest', 'changes', 'totals', 'shots', 'removed', 'strayOutputs', 'uploads']);
     expect(json.shots[1]).toEqual({
       id: 'hero-wakes',
       action: 'create',
