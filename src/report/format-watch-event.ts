@@ -46,6 +46,8 @@ export function formatWatchEvent(event: WatchEvent, palette: Palette): WatchLine
     case 'watch:idle': {
       const budget = event.maxSeconds === undefined ? '' : ` of the ${event.maxSeconds} s budget`;
       const session = `session: ${event.spentSeconds} s generated${budget}`;
+      // A run ended by Ctrl-C is the session's end: no "watching … Ctrl-C to stop" after it (issue 15, item 4).
+      if (event.result === 'interrupted') return out(`${describeRun(event.run, event.result, event)} · ${session}`);
       return out(`${describeRun(event.run, event.result, event)} · ${session} · ${palette.dim(`watching ${count(event.files, 'file')} — Ctrl-C to stop`)}`);
     }
     case 'watch:stop':

@@ -94,11 +94,12 @@ export async function runWatchSession(options: WatchSessionOptions): Promise<num
     emit({ type: 'watch:ready', files: watcher.files() });
     scheduler.runNow();
     await waitForAbort(context.interrupt);
-    emit({ type: 'watch:stop' });
   } finally {
     await watcher.close();
     await scheduler.stop();
     await refreshing;
+    // Said last, after the run in progress has reported how it ended: nothing follows it.
+    if (started) emit({ type: 'watch:stop' });
   }
   return 130;
 }
