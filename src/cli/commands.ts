@@ -28,7 +28,13 @@ const BUILD_OPTIONS = `
   --base-url URL       API base URL (env BACH_BASE_URL; never read from a file in the project).
                        Default https://api-gen-na.bach.art/api/vdr
   --emulator           Run against an embedded local emulator: no account, no credits.
-  --wait               If another bach-render is building this folder, wait for it instead of exiting.`;
+  --wait               If another bach-render is building this folder, wait for it instead of exiting.
+  --remote URL         The team cache (s3://bucket/prefix or a folder; env BACH_REMOTE; else remote:
+                       in bach.yaml): results are fetched from it before paying, pushed after.
+  --no-remote          Leave the team cache alone for this run.
+  --remote-read-only   Fetch from the team cache, never push (the default in CI without the
+                       signing key).
+  --require-remote     A team-cache failure is an error (exit 1 before anything is paid).`;
 
 const REMOTE_OPTIONS = `
   --remote URL         The team cache: s3://bucket/prefix, a folder or file:// URL (env BACH_REMOTE;

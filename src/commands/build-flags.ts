@@ -25,6 +25,10 @@ const OPTIONS = {
   watch: { type: 'boolean' },
   debounce: { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
+  remote: { type: 'string' },
+  'no-remote': { type: 'boolean' },
+  'remote-read-only': { type: 'boolean' },
+  'require-remote': { type: 'boolean' },
 } as const;
 
 export function parseBuildFlags(args: string[], command: 'build' | 'watch'): ParsedBuildFlags {
@@ -60,6 +64,7 @@ export function parseBuildFlags(args: string[], command: 'build' | 'watch'): Par
     watch: command === 'watch' || (values.watch ?? false),
     debounceMs: parseNumber('--debounce', values.debounce ?? '100', { integer: true, min: 0, max: 60_000 }),
     yes: values.yes ?? false,
+    remote: { url: values.remote, off: values['no-remote'], readOnly: values['remote-read-only'], require: values['require-remote'] },
   };
 }
 

@@ -8,6 +8,8 @@ import { stampOf } from '../state/up-to-date.js';
 import type { CliContext } from '../util/cli-context.js';
 import { systemClock } from '../util/clock.js';
 import { afterBuild } from '../session/after-build.js';
+import type { Session } from '../session/session.js';
+import { fetchFromTeamCache, type BuildTeamCache } from './build-team-cache.js';
 import { createAskToPay, shouldAskToPay } from './ask-to-pay.js';
 
 // The full build: load → plan → (refuse over budget) → upload → render → lock.
@@ -20,12 +22,23 @@ export async function runBuild(settings: BuildSettings, context: CliContext, man
   reportDiagnostics(loaded, context, settings.reporter === 'json');
   if (!loaded.ok) return 1;
   const { manifest } = loaded;
+  const label = loaded.source.file;
   const reporter = await createReporter(settings.reporter, context);
   for (const tracked of await findTrackedEnv(manifest.root, loaded.source.file, context)) reporter.message('warn', `${tracked.message}. ${tracked.hint}`);
   return withSession({ settings, context, root: manifest.root, reporter, command: 'build' }, async (session) => {
+    // Free results from the team cache first, while this build holds the folder (build-team-cache.ts).
+    const team = settings.dryRun ? null : await fetchFromTeamCache(manifestFile, settings, context, reporter);
+    try {
+      return await buildWithSession(session, team);
+    } finally {
+      await team?.close();
+    }
+  });
+
+  async function buildWithSession(session: Session | null, team: BuildTeamCache | null): Promise<number> {
     const outcome = await buildOnce({
       manifest,
-      label: loaded.source.file,
+      label,
       settings,
       session,
       reporter,
@@ -53,7 +66,8 @@ export async function runBuild(settings: BuildSettings, context: CliContext, man
     }
     const { report } = outcome;
     if (report.interrupted) return 130;
+    await team?.pushRendered(report);
     await afterBuild(manifestFile, outcome.plan, report, context, reporter);
     return report.failed.length > 0 ? 1 : 0;
-  });
+  }
 }

@@ -30,6 +30,15 @@ export interface BuildFlags {
   debounceMs: number;
   /** `--yes`: pay without asking (a build on a terminal asks first; watch renders on save). */
   yes: boolean;
+  /** The team-cache flags (`--remote URL`, `--no-remote`, `--remote-read-only`, `--require-remote`), as given. */
+  remote?: TeamCacheFlags | undefined;
+}
+
+export interface TeamCacheFlags {
+  url?: string | undefined;
+  off?: boolean | undefined;
+  readOnly?: boolean | undefined;
+  require?: boolean | undefined;
 }
 
 /** Where requests go. */
@@ -73,6 +82,8 @@ export interface BuildSettings {
   debounceMs: number;
   /** `--yes`: pay without asking (a build on a terminal asks first; watch renders on save). */
   yes: boolean;
+  /** The team-cache flags, passed to the team cache's own settings (remote/remote-settings.ts). */
+  remote?: TeamCacheFlags | undefined;
 }
 
 /** The origin whose upload records count for this command: none for the embedded emulator (it lives one process). */

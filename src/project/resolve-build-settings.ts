@@ -53,6 +53,7 @@ export function resolveBuildSettings(flags: BuildFlags, env: Env, dotenv: DotEnv
     watch: flags.watch,
     debounceMs: flags.debounceMs,
     yes: flags.yes,
+    remote: flags.remote,
   };
 }
 

@@ -34,7 +34,7 @@ describe('completion spec', () => {
   it('knows every build option, shot ids for --only/--force, and the reporters of each command', () => {
     expect(command('build').flags.map((f) => f.name)).toEqual([
       '--concurrency', '--only', '--force', '--dry-run', '--yes', '--max-seconds', '--retries', '--allow-rerender', '--poll-interval',
-      '--reporter', '--base-url', '--emulator', '--wait', '--watch', '--debounce', '--help',
+      '--reporter', '--base-url', '--emulator', '--wait', '--remote', '--no-remote', '--remote-read-only', '--require-remote', '--watch', '--debounce', '--help',
     ]);
     expect(command('build').flags.find((f) => f.name === '--only')).toMatchObject({ value: { kind: 'ids' }, repeatable: true });
     expect(command('plan').flags.find((f) => f.name === '--reporter')?.value).toEqual({ kind: 'choices', choices: ['auto', 'plain', 'json', 'github'] });
