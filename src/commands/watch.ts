@@ -31,6 +31,11 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   }
   const root = dirname(initial.source.absFile);
   const reporter = await createReporter(settings.reporter, context);
+  // The team cache is wired into `build` only so far (commands/build-team-cache.ts): say so rather than ignore the flag.
+  const remote = settings.remote;
+  if (remote && (remote.url !== undefined || remote.readOnly || remote.require)) {
+    reporter.message('warn', 'watch does not use the team cache yet (build does): --remote, --remote-read-only and --require-remote are ignored here');
+  }
   return withSession({ settings, context, root, reporter, command: 'watch' }, async (session) => {
     // --serve: the review page on 127.0.0.1, live (watch/live-review.ts).
     const live = serve && initial.ok ? await startLiveReview(initial.source.absFile, root, serve.port, context.cwd) : null;
