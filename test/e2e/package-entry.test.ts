@@ -79,3 +79,10 @@ describe("import('bach-render')", () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('npx bach-render', () => {
+  it('runs the built CLI from the project itself, as the README quick start does (dist/cli.js is executable)', async () => {
+    const { stdout } = await run('npx', ['--no-install', 'bach-render', '--version'], { cwd: REPO });
+    expect(stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
+  });
+});
