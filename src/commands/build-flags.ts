@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import type { BuildFlags } from '../project/build-settings.js';
 import { parseNumber } from '../util/parse-number.js';
+import { readRemoteFlags, REMOTE_OPTIONS } from './remote-flags.js';
 
 // Flags shared by `build` and `watch`, parsed strictly: an unknown flag or a bad value is a usage
 // error naming the flag, never silently ignored (a typo in --max-seconds must not spend money).
@@ -25,10 +26,7 @@ const OPTIONS = {
   watch: { type: 'boolean' },
   debounce: { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
-  remote: { type: 'string' },
-  'no-remote': { type: 'boolean' },
-  'remote-read-only': { type: 'boolean' },
-  'require-remote': { type: 'boolean' },
+  ...REMOTE_OPTIONS,
 } as const;
 
 export function parseBuildFlags(args: string[], command: 'build' | 'watch'): ParsedBuildFlags {
@@ -64,7 +62,7 @@ export function parseBuildFlags(args: string[], command: 'build' | 'watch'): Par
     watch: command === 'watch' || (values.watch ?? false),
     debounceMs: parseNumber('--debounce', values.debounce ?? '100', { integer: true, min: 0, max: 60_000 }),
     yes: values.yes ?? false,
-    remote: { url: values.remote, off: values['no-remote'], readOnly: values['remote-read-only'], require: values['require-remote'] },
+    remote: readRemoteFlags(values),
   };
 }
 

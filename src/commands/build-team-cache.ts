@@ -24,19 +24,14 @@ export interface BuildTeamCache {
 }
 
 export async function fetchFromTeamCache(manifestFile: string, settings: BuildSettings, context: CliContext, reporter: Pick<Reporter, 'message'>): Promise<BuildTeamCache | null> {
-  const [{ readLockedShots }, { openCommandRemote }] = await Promise.all([import('./read-locked-shots.js'), import('./command-remote.js')]);
+  const [{ readLockedShots }, { openProjectRemote, resolveProjectRemote }] = await Promise.all([import('./read-locked-shots.js'), import('../project/project-remote.js')]);
   const quiet = { ...context, stderr: { write: () => {}, isTTY: false } };
   const locked = await readLockedShots(manifestFile, quiet);
   if (!locked.ok) return null;
-  const flags = settings.remote ?? {};
-  const remote = await openCommandRemote(
-    { remote: flags.url, 'no-remote': flags.off, 'remote-read-only': flags.readOnly, 'require-remote': flags.require },
-    locked.manifest,
-    context,
-  );
-  const team = remote.cache;
+  const remote = resolveProjectRemote(settings.remote, locked.manifest, context);
+  const team = await openProjectRemote(remote, locked.manifest.root, context.env);
   if (!team) return null;
-  const require = remote.settings.require;
+  const require = remote.require;
   const failed = (message: string) => {
     if (require) throw Object.assign(new Error(`${message} (--require-remote: nothing was paid for)`), { name: 'TeamCacheRequired' });
     reporter.message('warn', message);

@@ -1,21 +1,17 @@
 import type { Manifest } from '../manifest/types.js';
-import { openTeamCache, type TeamCache } from '../remote/open-team-cache.js';
-import { resolveRemoteSettings, type RemoteSettings } from '../remote/remote-settings.js';
-import { statePaths } from '../state/paths.js';
+import { openProjectRemote, resolveProjectRemote } from '../project/project-remote.js';
+import type { TeamCache } from '../remote/open-team-cache.js';
+import type { RemoteSettings } from '../remote/remote-settings.js';
 import type { CliContext } from '../util/cli-context.js';
+import { readRemoteFlags } from './remote-flags.js';
 
 // The team-cache flags of `pull` and `push` (`--remote URL`, `--no-remote`, `--remote-read-only`,
 // `--require-remote`) and the run's team cache opened from them, the process environment (never the
 // project's .env: AWS_* and BACH_REMOTE come from the environment alone) and the manifest's `remote:`.
-// Interim: helper team-build brings the same flags for build/plan/watch and the project's remote in the
-// front hall (src/project/); once it is on main this file should shrink to a call of that.
+// The flags and their meaning are shared with build/plan/watch: remote-flags.ts and the front hall's
+// project/project-remote.ts.
 
-export const REMOTE_OPTIONS = {
-  remote: { type: 'string' },
-  'no-remote': { type: 'boolean' },
-  'remote-read-only': { type: 'boolean' },
-  'require-remote': { type: 'boolean' },
-} as const;
+export { REMOTE_OPTIONS } from './remote-flags.js';
 
 export interface RemoteFlags {
   remote?: string | undefined;
@@ -28,16 +24,6 @@ export type CommandRemote = { settings: RemoteSettings; cache: TeamCache | null 
 
 /** Decides the settings (throws BachError/UsageError for settings that cannot work) and opens the cache; sends nothing. */
 export async function openCommandRemote(flags: RemoteFlags, manifest: Manifest, context: Pick<CliContext, 'cwd' | 'env'>): Promise<CommandRemote> {
-  const settings = resolveRemoteSettings({
-    flag: flags.remote,
-    noRemote: flags['no-remote'],
-    readOnly: flags['remote-read-only'],
-    requireRemote: flags['require-remote'],
-    env: context.env,
-    manifest: manifest.remote && { url: manifest.remote.url, file: manifest.file, line: manifest.remote.pos.line, col: manifest.remote.pos.col },
-    cwd: context.cwd,
-    root: manifest.root,
-  });
-  if (!settings.enabled) return { settings, cache: null };
-  return { settings, cache: await openTeamCache({ settings, env: context.env, stateDir: statePaths(manifest.root).dir }) };
+  const settings = resolveProjectRemote(readRemoteFlags(flags), manifest, context);
+  return { settings, cache: await openProjectRemote(settings, manifest.root, context.env) };
 }
