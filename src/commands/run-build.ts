@@ -9,6 +9,7 @@ import type { CliContext } from '../util/cli-context.js';
 import { systemClock } from '../util/clock.js';
 import { afterBuild } from '../session/after-build.js';
 import type { Session } from '../session/session.js';
+import { resolveSelection } from '../plan/selection.js';
 import { fetchFromTeamCache, type BuildTeamCache } from './build-team-cache.js';
 import { createAskToPay, shouldAskToPay } from './ask-to-pay.js';
 
@@ -27,21 +28,40 @@ export async function runBuild(settings: BuildSettings, context: CliContext, man
   for (const tracked of await findTrackedEnv(manifest.root, loaded.source.file, context)) reporter.message('warn', `${tracked.message}. ${tracked.hint}`);
   return withSession({ settings, context, root: manifest.root, reporter, command: 'build' }, async (session) => {
     // Free results from the team cache first, while this build holds the folder (build-team-cache.ts).
-    const team = settings.dryRun ? null : await fetchFromTeamCache(manifestFile, settings, context, reporter);
+    const team = settings.dryRun ? null : await fetchFromTeamCache(manifestFile, settings, context, reporter, systemClock);
+    if (!team) return buildWithSession(session, null, settings);
     try {
-      return await buildWithSession(session, team);
+      // Rounds: each leaves out the shots another machine is rendering, then waits for them.
+      let held = await team.claimRound();
+      for (;;) {
+        const code = await buildWithSession(session, team, narrowed(settings, held));
+        if (held.size === 0 || code !== 0 || context.interrupt.aborted) return code;
+        held = await team.waitForHeld(held);
+        if (context.interrupt.aborted) return 130;
+      }
     } finally {
-      await team?.close();
+      await team.close();
     }
   });
 
-  async function buildWithSession(session: Session | null, team: BuildTeamCache | null): Promise<number> {
+  /** The settings of a round that leaves out the shots another machine holds (`--only` the rest of the selection). */
+  function narrowed(base: BuildSettings, held: ReadonlySet<string>): BuildSettings | null {
+    if (held.size === 0) return base;
+    const selected = base.only.length === 0 ? manifest.shots.map((shot) => shot.id) : [...(resolveSelection(manifest, '--only', base.only) ?? [])];
+    const rest = selected.filter((id) => !held.has(id));
+    return rest.length === 0 ? null : { ...base, only: rest };
+  }
+
+  async function buildWithSession(session: Session | null, team: BuildTeamCache | null, roundSettings: BuildSettings | null): Promise<number> {
+    // Every shot of this round is held by another machine: nothing to build now.
+    if (!roundSettings) return 0;
+    const settings = roundSettings;
     const outcome = await buildOnce({
       manifest,
       label,
       settings,
       session,
-      reporter,
+      reporter: team ? team.watchSubmissions(reporter) : reporter,
       interrupt: context.interrupt,
       clock: systemClock,
       budgetSeconds: settings.maxSeconds,
@@ -65,8 +85,8 @@ export async function runBuild(settings: BuildSettings, context: CliContext, man
       return 1;
     }
     const { report } = outcome;
+    await team?.pushRendered(report.interrupted ? null : report);
     if (report.interrupted) return 130;
-    await team?.pushRendered(report);
     await afterBuild(manifestFile, outcome.plan, report, context, reporter);
     return report.failed.length > 0 ? 1 : 0;
   }
