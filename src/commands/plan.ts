@@ -8,12 +8,15 @@ import type { CliContext } from '../util/cli-context.js';
 import { createPalette, shouldUseColor } from '../util/palette.js';
 import { cleanParseError } from './build-flags.js';
 import { readCommandSettings, reportMissingManifest } from './command-settings.js';
+import { readRemoteFlags, REMOTE_OPTIONS } from './remote-flags.js';
 
 // `bach-render plan [PATH]`: what a build would do and why — and nothing else. It writes no file
 // but caches in .bach/ (file hashes, the parsed manifest, the up-to-date snapshot) and needs no
 // credentials. `--detailed-exitcode` follows Terraform: 0 no changes, 2 changes pending, 1 error.
 // A plan with nothing to do is answered from the up-to-date snapshot; the rest is run-plan.ts.
-// The settings are a build's (the same address, so the same upload records), sending nothing.
+// The settings are a build's (the same address, so the same upload records), sending nothing to the
+// API. With a team cache (and not --no-remote), the shots it would pay for are looked up there once
+// (HEADs or LISTs, whichever is cheaper for the count) and shown as coming from it: run-plan.ts.
 
 export async function run(args: string[], context: CliContext): Promise<number> {
   const { values, positionals } = parse(args);
@@ -54,6 +57,7 @@ function planFlags(path: string, values: ReturnType<typeof parse>['values']): Bu
     watch: false,
     yes: false,
     debounceMs: 0,
+    remote: readRemoteFlags(values),
   };
 }
 
@@ -70,6 +74,7 @@ function parse(args: string[]) {
         force: { type: 'string', multiple: true },
         'base-url': { type: 'string' },
         reporter: { type: 'string' },
+        ...REMOTE_OPTIONS,
       },
     });
     if (parsed.positionals.length > 1) throw new UsageError(`plan: unexpected argument "${parsed.positionals[1]}"`);

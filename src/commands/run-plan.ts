@@ -15,7 +15,8 @@ import type { CliContext } from '../util/cli-context.js';
 import type { Palette } from '../util/palette.js';
 
 // The full `bach-render plan` (plan.ts answers a no-op from the up-to-date snapshot first): the
-// same reading and planning as a build (project/), then the plan printed, for people or as JSON.
+// same reading and planning as a build (project/), then what the team cache holds of what it would pay
+// for (plan-team-cache.ts), then the plan printed, for people or as JSON.
 
 export interface RunPlanOptions {
   settings: BuildSettings;
@@ -43,9 +44,11 @@ export async function runPlan(options: RunPlanOptions, context: CliContext): Pro
   await assertProjectLinksInside({ root: manifest.root, lockfile: lockfilePathFor(manifest.file), output: manifest.output });
   const project = await readProject(manifest, { label: loaded.source.file, origin: persistentOriginOf(settings.api), now: Date.now });
   for (const notice of project.notices) context.stderr.write(`warning: ${notice}\n`);
-  const plan = await createCheckedPlan(createPlanInputs(project, settings), { cacheDir: project.paths.cache, warn: (message) => context.stderr.write(`warning: ${message}\n`) });
-  await recordNoOp(project, plan, { manifestStamp, narrowed: settings.only.length > 0 || settings.force.length > 0 });
+  const localPlan = await createCheckedPlan(createPlanInputs(project, settings), { cacheDir: project.paths.cache, warn: (message) => context.stderr.write(`warning: ${message}\n`) });
+  await recordNoOp(project, localPlan, { manifestStamp, narrowed: settings.only.length > 0 || settings.force.length > 0 });
   await writeProjectCaches(project);
+  // What the team cache holds of what would be paid for (its code is loaded only when one is used).
+  const plan = await (await import('./plan-team-cache.js')).consultTeamCache(localPlan, manifest, settings, context);
   if (json) {
     context.stdout.write(`${JSON.stringify(createPlanJson(plan, loaded.source.file), null, 2)}\n`);
   } else {

@@ -16,8 +16,12 @@ export const PLAN_VERSION = 1;
  */
 export type ActionKind = 'create' | 'update' | 'restore' | 'render-again' | 'unchanged' | 'skipped';
 
-/** Where the video will come from: a new paid render, the local cache, or a task already paid for. */
-export type WorkSource = 'render' | 'cache' | 'in-flight';
+/**
+ * Where the video will come from: a new paid render, the local cache, a task already paid for, or the
+ * team cache (`team`: only `plan` marks it, after one lookup — a build fetches those results before
+ * it plans, so its own plan shows them as `cache`).
+ */
+export type WorkSource = 'render' | 'cache' | 'in-flight' | 'team';
 
 export type ReasonKind =
   | 'new' | 'field' | 'file' | 'mode' | 'output-missing' | 'output-altered' | 'output-moved' | 'forced' | 'result-expired' | 'in-doubt' | 'lockfile';
@@ -74,6 +78,12 @@ export interface InFlightShotPlan extends ShotPlanBase {
   inFlightTaskId: string;
 }
 
+/** The team cache holds this fingerprint's result: fetched, verified, no cost (plan/team-sources.ts). */
+export interface TeamShotPlan extends ShotPlanBase {
+  kind: WorkKind;
+  source: 'team';
+}
+
 /** A new render: paid. */
 export interface RenderShotPlan extends ShotPlanBase {
   kind: WorkKind;
@@ -92,7 +102,7 @@ export interface RenderShotPlan extends ShotPlanBase {
 }
 
 /** A shot's plan, by where its video comes from (`source`). */
-export type ShotPlan = IdleShotPlan | CacheShotPlan | InFlightShotPlan | RenderShotPlan;
+export type ShotPlan = IdleShotPlan | CacheShotPlan | InFlightShotPlan | TeamShotPlan | RenderShotPlan;
 
 export interface RemovedShot {
   id: string;
@@ -118,6 +128,8 @@ export interface PlanTotals {
   /** Shots whose video comes from the cache / from a task already paid for (no new cost). */
   fromCache: number;
   inFlight: number;
+  /** Shots whose video the team cache holds (present only when `plan` consulted a team cache). */
+  fromTeam?: number;
   /** Seconds of video that new renders will generate: what the build costs. */
   secondsToGenerate: number;
   /** Shots held because an earlier create for them may have been billed (not sent; `--force ID` sends). */

@@ -32,12 +32,29 @@ async function twoMachines(remote: string, env: Record<string, string>) {
   const b = await testdir();
   for (const file of ['bach.yaml', 'bach.lock']) copyFileSync(join(a, file), join(b, file));
   const lockBefore = readFileSync(join(b, 'bach.lock'), 'utf8');
+  // The plan says where each shot will come from: the team cache, free (item 6); --no-remote: paid renders.
+  const planned = await runCli(['plan', '--remote', remote], { cwd: b, env: { ...api(emulator), ...env } });
+  expect(planned.code, planned.stderr).toBe(0);
+  expect(planned.stdout.match(/^@ shot-\d{3} .*\(from the team cache: free\)/gm)).toHaveLength(20);
+  expect(planned.stdout).toMatch(/Plan: nothing to render \(no cost\), 20 from the team cache/);
+  const json = JSON.parse((await runCli(['plan', '--json', '--remote', remote], { cwd: b, env: { ...api(emulator), ...env } })).stdout) as { shots: { source: string; seconds: number }[]; totals: { fromTeam: number; secondsToGenerate: number } };
+  expect(new Set(json.shots.map((shot) => shot.source))).toEqual(new Set(['team']));
+  expect(json.totals).toMatchObject({ fromTeam: 20, secondsToGenerate: 0 });
+  expect((await runCli(['plan', '--no-remote'], { cwd: b, env: api(emulator) })).stdout).toMatch(/Plan: 20 to render/);
   const free = await runCli(['build', '--remote', remote, '--reporter', 'plain'], { cwd: b, env: { ...api(emulator), ...env } });
   expect(free.code, free.stderr + free.stdout).toBe(0);
   expect(free.stdout).toMatch(/Team cache .*: 20 results fetched, free/);
   expect(emulator.stats().submissions.total).toBe(20); // B paid for nothing
   expect(videos(b)).toEqual(videos(a));
   expect(readFileSync(join(b, 'bach.lock'), 'utf8')).toBe(lockBefore); // the lock converges: no diff
+  // A no-op build never touches the team cache: even one that cannot be reached, required, is not asked.
+  const noOp = await runCli(['build', '--remote', join(b, 'no-such-share'), '--require-remote'], { cwd: b, env: { ...api(emulator), ...env } });
+  expect(noOp.code, noOp.stderr).toBe(0);
+  expect(noOp.stdout).toMatch(/No changes: 20 shots up to date/);
+  // A builds again: nothing changes on either side (item 11: git diff bach.lock is empty on both).
+  const lockA = readFileSync(join(a, 'bach.lock'), 'utf8');
+  expect((await runCli(['build', '--remote', remote], { cwd: a, env: { ...api(emulator), ...env } })).code).toBe(0);
+  expect(readFileSync(join(a, 'bach.lock'), 'utf8')).toBe(lockA);
 
   // A adds a shot and renders it; B adds the same shot before pulling A's lock: fetched by fingerprint.
   writeFileSync(join(a, 'bach.yaml'), textStoryboard(21));
