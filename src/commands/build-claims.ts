@@ -35,8 +35,8 @@ export interface ClaimRound {
 export interface BuildClaims {
   /** Claims the targets not already ours; failures go to `failed` (a warning, or an error under --require-remote). */
   claim(targets: readonly ClaimTarget[], signal?: AbortSignal): Promise<ClaimRound>;
-  /** The API accepted a task for this fingerprint: written into our claim so waiting machines can follow it. */
-  recordTask(fingerprint: string, taskId: string): void;
+  /** The API accepted a task for this fingerprint: written into our claim so waiting machines can follow it (resolves once written; never rejects). */
+  recordTask(fingerprint: string, taskId: string): Promise<void>;
   /** After a round's push: complete the claims whose result is in the team cache, release the others. */
   settle(inRemote: ReadonlySet<string>): Promise<void>;
   /** Releases every claim still held (the build stops early). */
@@ -109,13 +109,15 @@ export function createBuildClaims(options: BuildClaimsOptions): BuildClaims {
       );
       return round;
     },
-    recordTask(fingerprint, taskId) {
+    async recordTask(fingerprint, taskId) {
       const held = ours.get(fingerprint);
       if (!held) return;
-      held.recording = held.recording.then(async () => {
+      const recording = held.recording.then(async () => {
         const recorded = await held.claim.recordTask({ taskId, apiOrigin: options.apiOrigin });
         if (!recorded.ok) warnOnce(recorded.error);
       });
+      held.recording = recording;
+      await recording;
     },
     async settle(inRemote) {
       await Promise.all([...ours.keys()].map((fingerprint) => finish(fingerprint, inRemote.has(fingerprint) ? 'complete' : 'release')));

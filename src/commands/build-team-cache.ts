@@ -112,7 +112,7 @@ export async function fetchFromTeamCache(manifestFile: string, settings: BuildSe
         event(event) {
           if (event.type === 'shot:submitted') {
             const fingerprint = claimed.get(event.id);
-            if (fingerprint) claims.recordTask(fingerprint, event.taskId);
+            if (fingerprint) void claims.recordTask(fingerprint, event.taskId);
           }
           inner.event(event);
         },
