@@ -208,7 +208,7 @@ function groupByFingerprint(shots: readonly PayingShot[]) {
 }
 
 /** What a build would pay for now (renders not held in doubt, not forced), with the project read for it. */
-async function planPaying(locked: Locked) {
+export async function planPaying(locked: Locked) {
   const [{ readProject }, { createPlanInputs }, { createPlan }] = await Promise.all([
     import('../project/read-project.js'),
     import('../project/create-plan-inputs.js'),

@@ -29,8 +29,10 @@ export async function runBuild(settings: BuildSettings, context: CliContext, man
   return withSession({ settings, context, root: manifest.root, reporter, command: 'build' }, async (session) => {
     // Free results from the team cache first, while this build holds the folder (build-team-cache.ts).
     const team = settings.dryRun ? null : await fetchFromTeamCache(manifestFile, settings, context, reporter, systemClock);
-    if (!team) return buildWithSession(session, null, settings);
     try {
+      // Then what bach.lock's task ids still give for free (build-earlier-tasks.ts), before anything is claimed or paid.
+      if (session && !settings.dryRun) await (await import('./build-earlier-tasks.js')).fetchEarlierTasks(manifestFile, session, context, reporter);
+      if (!team) return await buildWithSession(session, null, settings);
       // Rounds: each leaves out the shots another machine is rendering, then waits for them.
       let held = await team.claimRound();
       for (;;) {
@@ -40,7 +42,7 @@ export async function runBuild(settings: BuildSettings, context: CliContext, man
         if (context.interrupt.aborted) return 130;
       }
     } finally {
-      await team.close();
+      await team?.close();
     }
   });
 
