@@ -67,7 +67,7 @@ export async function runBuild(settings: BuildSettings, context: CliContext, man
     const { report } = outcome;
     if (report.interrupted) return 130;
     await team?.pushRendered(report);
-    await afterBuild(manifestFile, outcome.plan, report, context, reporter);
+    await afterBuild(label, outcome.plan, report, context, reporter);
     return report.failed.length > 0 ? 1 : 0;
   }
 }
