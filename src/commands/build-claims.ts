@@ -30,6 +30,11 @@ export interface ClaimRound {
   held: Set<string>;
   /** Fingerprints pushed by someone while we looked: fetch them. */
   present: Set<string>;
+  /**
+   * Fingerprints won by taking over a stale claim whose owner's task the API (same origin) had
+   * accepted: fingerprint → that task id. The build follows that task instead of paying again.
+   */
+  adopted: Map<string, string>;
 }
 
 export interface BuildClaims {
@@ -76,7 +81,7 @@ export function createBuildClaims(options: BuildClaimsOptions): BuildClaims {
 
   return {
     async claim(targets, signal) {
-      const round: ClaimRound = { held: new Set(), present: new Set() };
+      const round: ClaimRound = { held: new Set(), present: new Set(), adopted: new Map() };
       if (team.readOnly) return round;
       const limit = pLimit(8);
       await Promise.all(
@@ -95,6 +100,8 @@ export function createBuildClaims(options: BuildClaimsOptions): BuildClaims {
               if (value.kind === 'held') round.held.add(target.fingerprint);
               else if (value.kind === 'result-present') round.present.add(target.fingerprint);
               else {
+                const previous = value.previous;
+                if (previous?.taskId && previous.apiOrigin === options.apiOrigin) round.adopted.set(target.fingerprint, previous.taskId);
                 const claim = serialized(value.claim);
                 const keepAlive = keepClaimAlive(claim, {
                   clock: options.clock,

@@ -72,3 +72,29 @@ export function cleanParseError(error: unknown, command: string): string {
   const first = message.split('. ')[0]!.replace(/\.$/, '');
   return `${command}: ${first}`;
 }
+
+/**
+ * The flags of a command that decides its settings as a build does but takes few flags of its own
+ * (plan, doctor, pull): a build's defaults, with what the command sets.
+ */
+export function quietBuildFlags(path: string, overrides: Partial<BuildFlags>): BuildFlags {
+  return {
+    path,
+    concurrency: 1,
+    only: [],
+    force: [],
+    dryRun: false,
+    maxSeconds: undefined,
+    retries: 0,
+    allowRerender: false,
+    pollIntervalMs: undefined,
+    reporter: 'plain',
+    baseUrl: undefined,
+    emulator: false,
+    wait: false,
+    watch: false,
+    debounceMs: 0,
+    yes: false,
+    ...overrides,
+  };
+}

@@ -1,3 +1,5 @@
+import type { ShotIdentity } from '../contract/shot-identity.js';
+import type { ShotPlan } from '../plan/types.js';
 import type { BuildSettings } from '../project/build-settings.js';
 import type { Reporter } from '../report/reporter.js';
 import type { RunReport } from '../render/events.js';
@@ -86,11 +88,48 @@ export async function fetchFromTeamCache(manifestFile: string, settings: BuildSe
     throw error;
   }
 
-  const claimPaying = async (paying: PayingShot[]): Promise<Set<string>> => {
-    const targets = groupByFingerprint(paying);
-    const round = await required(() => claims.claim(targets, context.interrupt));
-    for (const shot of paying) if (!round.held.has(shot.fingerprint)) claimed.set(shot.shotId, shot.fingerprint);
-    return new Set(paying.filter((shot) => round.held.has(shot.fingerprint)).map((shot) => shot.shotId));
+  /**
+   * Claims what a round would pay for; the shot ids another machine holds. Two things the claims can
+   * say change what the round pays for, and both are dealt with here, before it plans:
+   * - a result pushed while we looked (`present`: another machine finished it a moment ago) is
+   *   fetched now — planned as it was, the round would pay for it again;
+   * - a stale claim taken over whose task the API (the same one) had accepted is adopted: its task id
+   *   goes into the journal as an accepted task, so the round follows that task for free instead of
+   *   paying again (the owner that was killed had already paid for it).
+   * Decided: at most three looks; a result still appearing after that is rendered (and pushed as a
+   * conflict), which is rare and never loses anything.
+   */
+  const claimPaying = async (first: PayingShot[]): Promise<Set<string>> => {
+    let paying = first;
+    for (let look = 1; ; look += 1) {
+      const round = await required(() => claims.claim(groupByFingerprint(paying), context.interrupt));
+      if (round.adopted.size > 0) await adoptTasks(paying, round.adopted);
+      if (round.present.size === 0 || look === 3) {
+        for (const shot of paying) if (!round.held.has(shot.fingerprint) && !round.present.has(shot.fingerprint)) claimed.set(shot.shotId, shot.fingerprint);
+        return new Set(paying.filter((shot) => round.held.has(shot.fingerprint)).map((shot) => shot.shotId));
+      }
+      const now = await readLocked();
+      if (!now) return new Set();
+      const fetched = await fetchAll(now, team, context, (message) => reporter.message('warn', message));
+      if (fetched.count > 0) reporter.message('info', `Team cache ${team.name}: ${fetched.count} result${fetched.count === 1 ? '' : 's'} fetched, free`);
+      paying = fetched.paying;
+    }
+  };
+
+  /** Journals the adopted tasks as accepted (paid for by the claim's first owner): the round resumes them. */
+  const adoptTasks = async (paying: readonly PayingShot[], adopted: ReadonlyMap<string, string>) => {
+    const [{ Journal }, { statePaths }] = await Promise.all([import('../state/journal.js'), import('../state/paths.js')]);
+    const journal = new Journal(statePaths(locked.manifest.root).journal);
+    const done = new Set<string>();
+    for (const shot of paying) {
+      const taskId = adopted.get(shot.fingerprint);
+      if (!taskId || done.has(shot.fingerprint)) continue;
+      done.add(shot.fingerprint);
+      const { shotId, fingerprint, mode, request, seed } = shot;
+      journal.recordAccepted(journal.recordSending(journal.recordSubmitting({ shotId, fingerprint, mode, request, seed })), taskId, false);
+      await claims.recordTask(fingerprint, taskId); // a third machine taking over from us follows it too
+      reporter.message('info', `Team cache ${team.name}: ${shotId} was being rendered by a build that stopped; following its task ${taskId} instead of paying again`);
+    }
   };
 
   return {
@@ -196,15 +235,19 @@ export async function fetchFromTeamCache(manifestFile: string, settings: BuildSe
   }
 }
 
-interface PayingShot {
+/** A shot a build would pay for, with what a journal entry needs (an adopted task is journaled as accepted). */
+interface PayingShot extends ShotIdentity {
   shotId: string;
-  fingerprint: string;
 }
 
 function groupByFingerprint(shots: readonly PayingShot[]) {
   const groups = new Map<string, string[]>();
   for (const shot of shots) groups.set(shot.fingerprint, [...(groups.get(shot.fingerprint) ?? []), shot.shotId]);
   return [...groups].map(([fingerprint, shotIds]) => ({ fingerprint, shotIds }));
+}
+
+function payingShot(shot: ShotPlan): PayingShot {
+  return { shotId: shot.shot.id, fingerprint: shot.fingerprint, mode: shot.mode, request: shot.request, seed: shot.seed };
 }
 
 /** What a build would pay for now (renders not held in doubt, not forced), with the project read for it. */
@@ -218,7 +261,7 @@ export async function planPaying(locked: Locked) {
   const project = await readProject(manifest, { label, origin: null, now: Date.now });
   const plan = createPlan(createPlanInputs(project, { only: [], force: [] }));
   const shots = plan.shots.filter((shot) => shot.source === 'render' && !shot.heldInDoubt && !shot.reasons.some((r) => r.kind === 'forced'));
-  return { project, shots, paying: shots.map((shot) => ({ shotId: shot.shot.id, fingerprint: shot.fingerprint })) };
+  return { project, shots, paying: shots.map(payingShot) };
 }
 
 /** Fetches what the plan would pay for and the team cache has; the count fetched and what is still to pay for. */
@@ -252,7 +295,7 @@ async function fetchAll(locked: Locked, team: TeamCache, context: CliContext, fa
     }
   }
   const count = () => fetched;
-  const rest = () => paying.filter((shot) => !got.has(shot.shot.id)).map((shot) => ({ shotId: shot.shot.id, fingerprint: shot.fingerprint }));
+  const rest = () => paying.filter((shot) => !got.has(shot.shot.id)).map(payingShot);
   // 2. Everything else the plan would pay for, by fingerprint.
   const described = new Set(lockTargets.map((target) => target.shotId));
   const others = paying.filter((shot) => !described.has(shot.shot.id));

@@ -7,6 +7,7 @@ import type { BuildFlags } from '../project/build-settings.js';
 import { resolveManifestPath } from '../state/up-to-date.js';
 import type { CliContext } from '../util/cli-context.js';
 import { createPalette, shouldUseColor } from '../util/palette.js';
+import { quietBuildFlags } from './build-flags.js';
 import { readCommandSettings } from './command-settings.js';
 
 // `bach-render doctor [PATH]`: are the keys and the API address right, before a build finds out
@@ -76,22 +77,5 @@ function parseDoctorArgs(args: string[]) {
 }
 
 function doctorFlags(path: string, baseUrl: string | undefined): BuildFlags {
-  return {
-    path,
-    concurrency: 1,
-    only: [],
-    force: [],
-    dryRun: false,
-    retries: 0,
-    allowRerender: false,
-    maxSeconds: undefined,
-    pollIntervalMs: undefined,
-    baseUrl,
-    emulator: false,
-    reporter: 'plain',
-    wait: false,
-    watch: false,
-    yes: false,
-    debounceMs: 0,
-  };
+  return quietBuildFlags(path, { baseUrl });
 }

@@ -6,7 +6,7 @@ import { answerFromSnapshot } from '../project/no-op.js';
 import { resolveManifestPath } from '../state/up-to-date.js';
 import type { CliContext } from '../util/cli-context.js';
 import { createPalette, shouldUseColor } from '../util/palette.js';
-import { cleanParseError } from './build-flags.js';
+import { cleanParseError, quietBuildFlags } from './build-flags.js';
 import { readCommandSettings, reportMissingManifest } from './command-settings.js';
 import { readRemoteFlags, REMOTE_OPTIONS } from './remote-flags.js';
 
@@ -40,25 +40,7 @@ export async function run(args: string[], context: CliContext): Promise<number> 
 
 /** A plan is a dry run's plan: the settings of a build that sends nothing. */
 function planFlags(path: string, values: ReturnType<typeof parse>['values']): BuildFlags {
-  return {
-    path,
-    only: values.only ?? [],
-    force: values.force ?? [],
-    baseUrl: values['base-url'],
-    dryRun: true,
-    emulator: false,
-    concurrency: 1,
-    maxSeconds: undefined,
-    retries: 0,
-    allowRerender: false,
-    pollIntervalMs: undefined,
-    reporter: 'plain',
-    wait: false,
-    watch: false,
-    yes: false,
-    debounceMs: 0,
-    remote: readRemoteFlags(values),
-  };
+  return quietBuildFlags(path, { only: values.only ?? [], force: values.force ?? [], baseUrl: values['base-url'], dryRun: true, remote: readRemoteFlags(values) });
 }
 
 function parse(args: string[]) {

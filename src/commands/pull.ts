@@ -9,6 +9,7 @@ import { pullLockResults, type PullShotResult } from '../render/pull-lock-result
 import { statePaths } from '../state/paths.js';
 import { acquireProcessLock } from '../state/process-lock.js';
 import type { CliContext } from '../util/cli-context.js';
+import { quietBuildFlags } from './build-flags.js';
 import { openCommandRemote, REMOTE_OPTIONS } from './command-remote.js';
 import { createProgress } from './progress-line.js';
 import { readLockedShots } from './read-locked-shots.js';
@@ -31,7 +32,7 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   // is refused); `dryRun` keeps the keys out until a shot needs the API.
   const dotenv = await readDotEnv(dirname(manifest.file));
   const settings = resolveBuildSettings(
-    { path: manifest.file, concurrency: 4, only: [], force: [], dryRun: true, maxSeconds: undefined, retries: 0, allowRerender: false, pollIntervalMs: undefined, reporter: 'plain', baseUrl: flags['base-url'], emulator: false, wait: false, watch: false, debounceMs: 0, yes: false },
+    quietBuildFlags(manifest.file, { concurrency: 4, dryRun: true, baseUrl: flags['base-url'] }),
     context.env,
     dotenv,
   );

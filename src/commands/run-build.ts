@@ -89,7 +89,7 @@ export async function runBuild(settings: BuildSettings, context: CliContext, man
     const { report } = outcome;
     await team?.pushRendered(report.interrupted ? null : report);
     if (report.interrupted) return 130;
-    await afterBuild(manifestFile, outcome.plan, report, context, reporter);
+    await afterBuild(label, outcome.plan, report, context, reporter);
     return report.failed.length > 0 ? 1 : 0;
   }
 }

@@ -38,7 +38,7 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   }
   return withSession({ settings, context, root, reporter, command: 'watch' }, async (session) => {
     // --serve: the review page on 127.0.0.1, live (watch/live-review.ts).
-    const live = serve && initial.ok ? await startLiveReview(initial.source.absFile, root, serve.port, context.cwd) : null;
+    const live = serve && initial.ok ? await startLiveReview(initial.source.file, root, serve.port, context.cwd) : null;
     if (serve && !live) reporter.message('warn', '--serve: the manifest does not load yet; run `bach-render watch --serve` again once it does');
     if (live) reporter.message('info', `Review page: ${live.url} (live; 127.0.0.1 only)`);
     try {

@@ -14,7 +14,8 @@ import type { CliContext } from '../util/cli-context.js';
 // Neither may fail a build that rendered: a problem here is a warning with what to run by hand.
 // Both are loaded only now, so a no-op build never pays for them.
 
-export async function afterBuild(manifestFile: string, plan: Plan, report: RunReport, context: CliContext, reporter: Pick<Reporter, 'message'>): Promise<ReviewData | null> {
+/** `manifest`: the manifest as the command names it (relative to the current folder), so the page shows that name. */
+export async function afterBuild(manifestName: string, plan: Plan, report: RunReport, context: CliContext, reporter: Pick<Reporter, 'message'>): Promise<ReviewData | null> {
   const [{ readProjectPlan }, { updateReviewPage }, { writeShotFailures, readShotFailures }, { emptyRunOverlay }] = await Promise.all([
     import('../review/read-project-plan.js'),
     import('../review/update-review-page.js'),
@@ -22,7 +23,7 @@ export async function afterBuild(manifestFile: string, plan: Plan, report: RunRe
     import('../review/review-data.js'),
   ]);
   try {
-    const project = await readProjectPlan(manifestFile, { cwd: context.cwd });
+    const project = await readProjectPlan(manifestName, { cwd: context.cwd });
     if (!project.ok) return null;
     const { manifest } = project;
     const fingerprints = new Map(plan.shots.map((s) => [s.shot.id, s.fingerprint]));

@@ -126,7 +126,7 @@ async function loadAndBuild(ctx: WatchRunContext): Promise<{ result: WatchRunRes
   }
   const { report } = built;
   // Each run keeps the review page current (and cuts with `cut: true`), as a build does.
-  if (!report.interrupted) ctx.onPageData?.(await afterBuild(loaded.source.absFile, built.plan, report, context, meter.reporter));
+  if (!report.interrupted) ctx.onPageData?.(await afterBuild(loaded.source.file, built.plan, report, context, meter.reporter));
   const result: WatchRunResult = report.interrupted ? 'interrupted' : report.failed.length > 0 ? 'failed' : 'rendered';
   return { result, rendered: report.rendered.length, failed: report.failed.length, runSeconds };
 }

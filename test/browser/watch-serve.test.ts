@@ -35,8 +35,12 @@ describe.skipIf(CHROMIUM.skip)(`watch --serve in Chromium${CHROMIUM.note}`, () =
 
     writeFileSync(join(root, 'bach.yaml'), story('A ship leaves in fog'));
     await page.waitForFunction(() => document.querySelector('#shot-second .badge')?.textContent === 'in flight', undefined, { timeout: 20_000 });
-    await page.waitForFunction(() => document.querySelector('#shot-second .badge')?.textContent === 'up to date', undefined, { timeout: 30_000 });
-    expect(await page.textContent('#shot-second')).toContain('A ship leaves in fog');
+    // Up to date with the new prompt: the run's settled page (after-build.ts) follows its last event.
+    await page.waitForFunction(
+      () => document.querySelector('#shot-second .badge')?.textContent === 'up to date' && document.querySelector('#shot-second')!.textContent!.includes('A ship leaves in fog'),
+      undefined,
+      { timeout: 30_000 },
+    );
     const kept = await page.evaluate(() => ({
       marker: (window as unknown as { __marker?: number }).__marker,
       first: (document.querySelector('#shot-first video') as unknown as { __kept?: boolean }).__kept,

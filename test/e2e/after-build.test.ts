@@ -18,6 +18,9 @@ describe('after a build', () => {
     const page = readFileSync(join(root, 'renders/index.html'), 'utf8');
     expect(page).toContain('shot-000');
     expect(page).toContain('Scene number 1');
+    // The same page `review` draws (the manifest named as the user names it, never an absolute path).
+    expect(page).not.toContain(root);
+    expect((await runCli(['review'], { cwd: root })).stdout).toMatch(/^Unchanged: renders\/index\.html/);
     writeFileSync(join(root, 'bach.yaml'), textStoryboard(2).replace('Scene number 1', 'Scene number one'));
     const second = await runCli(['--emulator', '--reporter', 'plain'], { cwd: root, env });
     expect(second.code, second.stderr).toBe(0);

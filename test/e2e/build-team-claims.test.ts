@@ -36,7 +36,8 @@ async function sameMoment(remote: string, env: Record<string, string>) {
   const emulator = await useEmulator({ processingMs: 300 });
   const a = await testdir({ 'bach.yaml': textStoryboard(20) });
   const b = await testdir({ 'bach.yaml': textStoryboard(20) });
-  const options = (cwd: string) => ({ cwd, env: { ...api(emulator), ...env }, timeoutMs: 120_000 });
+  // No claim goes stale here (a 2 s timeout could, on a loaded machine, while its owner is alive and paying).
+  const options = (cwd: string) => ({ cwd, env: { ...api(emulator), BACH_REMOTE_CLAIM_TIMEOUT: '60', ...env }, timeoutMs: 120_000 });
   const [ra, rb] = await Promise.all([
     runCli(['build', '--remote', remote, '--reporter', 'plain'], options(a)),
     runCli(['build', '--remote', remote, '--reporter', 'plain'], options(b)),
@@ -73,6 +74,26 @@ async function killedClaim(remote: string, env: Record<string, string>) {
   expect(built.stdout).toMatch(/1 new result pushed/);
 }
 
+/** A build killed after the API accepted its task: the machine that takes its claim over follows that task, paying nothing. */
+async function killedAfterPaying(remote: string, env: Record<string, string>) {
+  const emulator = await useEmulator({ processingMs: 20 });
+  // The task the killed build paid for: made by a build without the team cache, in a folder of its own.
+  const elsewhere = await testdir({ 'bach.yaml': textStoryboard(1) });
+  expect((await runCli(['build', '--no-remote'], { cwd: elsewhere, env: api(emulator) })).code).toBe(0);
+  const lock = JSON.parse(readFileSync(join(elsewhere, 'bach.lock'), 'utf8')) as { shots: Record<string, { fingerprint: string; taskId: string }> };
+  const { taskId, fingerprint } = lock.shots['shot-000']!;
+  const root = await testdir({ 'bach.yaml': textStoryboard(1) });
+  const killed = await openCache(remote, { env: { ...env, BACH_REMOTE_SIGNING_KEY: SIGNING_KEY }, stateDir: await testdir(), owner: makeOwner('killed'), claimPolicy: { staleAfterMs: 2_000, renewEveryMs: 500 } });
+  const won = ok(await killed.claim(fingerprint));
+  if (won.kind !== 'won') throw new Error(`expected to win the claim, got ${won.kind}`);
+  expect(ok(await won.claim.recordTask({ taskId, apiOrigin: new URL(emulator.url).origin }))).toBe('recorded');
+  const built = await runCli(['build', '--remote', remote, '--reporter', 'plain'], { cwd: root, env: { ...api(emulator), ...env }, timeoutMs: 60_000 });
+  expect(built.code, built.stderr + built.stdout).toBe(0);
+  expect(built.stdout).toContain(`following its task ${taskId} instead of paying again`);
+  expect(emulator.stats().submissions.total).toBe(1); // only the killed build's task, never a second one
+  expect(videos(root)).toEqual(videos(elsewhere));
+}
+
 describe('builds sharing a folder team cache', () => {
   it('(b) two builds of the same 20 shots at the same moment pay for 20 in total and both end with all 20', async () => {
     const share = join(await testdir(), 'share');
@@ -86,7 +107,13 @@ describe('builds sharing a folder team cache', () => {
     await killedClaim(share, {});
   });
 
-  it('(d) a tampered video is refused with its name and not placed; the shot is rendered instead', async () => {
+  it('(c) a claim whose owner was killed after the API accepted its task: the task is followed, not paid for again', async () => {
+    const share = join(await testdir(), 'share');
+    mkdirSync(share);
+    await killedAfterPaying(share, {});
+  });
+
+  it('(d) a tampered video is refused with its name and not placed; the shot comes from its earlier task instead', async () => {
     const emulator = await useEmulator({ processingMs: 20 });
     const share = join(await testdir(), 'share');
     mkdirSync(share);
@@ -105,8 +132,11 @@ describe('builds sharing a folder team cache', () => {
     expect(built.code, built.stderr + built.stdout).toBe(0);
     expect(built.stderr).toMatch(new RegExp(`warning: team cache .*refused.*${first!.slice(0, 12)}`));
     expect(built.stdout).toMatch(/1 result fetched, free/);
-    expect(emulator.stats().submissions.total).toBe(3); // the refused one was rendered again, never placed
+    // The refused one is downloaded from the task bach.lock names (free), never placed from the team cache.
+    expect(built.stdout).toMatch(/1 result downloaded from its earlier task/);
+    expect(emulator.stats().submissions.total).toBe(2);
     for (const [name, video] of Object.entries(videos(b))) expect(Buffer.from(video, 'base64').equals(bytes), name).toBe(false);
+    expect(videos(b)).toEqual(videos(a));
   });
 
   it('(e) the team cache gone mid-build: the build finishes locally, the next build pushes what is missing', async () => {
@@ -154,5 +184,9 @@ describe.runIf(radosgwAvailable())('builds sharing an S3 team cache (radosgw)', 
 
   it('(c) a claim left by a killed build is taken over after the timeout and the shot is rendered once', async () => {
     await killedClaim(`s3://${await rgw.createBucket()}/film`, rgw.env());
+  });
+
+  it('(c) a claim whose owner was killed after the API accepted its task: the task is followed, not paid for again', async () => {
+    await killedAfterPaying(`s3://${await rgw.createBucket()}/film`, rgw.env());
   });
 });

@@ -33,6 +33,8 @@ describe('bach-render review and cut', () => {
     expect(notYet.stderr).toContain('cut: 3 shots are not up to date:\n  opening: missing (new shot)');
 
     expect((await cli(root, emulator, 'build')).code).toBe(0);
+    // The build wrote the page already (session/after-build.ts): review finds it as it would draw it.
+    rmSync(join(root, 'renders/index.html'));
     const reviewed = await cli(root, emulator, 'review');
     expect(reviewed.stdout).toBe('Wrote renders/index.html — 3 shots (3 up to date); a build would pay for 0 s.\n');
     expect((await cli(root, emulator, 'review')).stdout).toMatch(/^Unchanged: renders\/index.html/);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 import { textStoryboard } from '../helpers/storyboards.js';
 import { testdir } from '../helpers/testdir.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 // Under --emulator the API lives inside the build's own process, so its tasks end with it (issue 15,
 // item 3). After Ctrl-C the build must not promise that they resume for free, and the next build must
@@ -22,14 +23,6 @@ function acceptedEntries(root: string): number {
         return false;
       }
     }).length;
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('an interrupted --emulator build', () => {

@@ -7,6 +7,7 @@ import { runCli, startCli } from '../helpers/cli.js';
 import { useEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { submissionsByFingerprint, textStoryboard } from '../helpers/storyboards.js';
 import { testdir } from '../helpers/testdir.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 // Never pay twice, proven against the emulator's fault injection: server errors, dropped
 // connections, spurious 429s, failed tasks, Ctrl-C. Fault decisions are a hash of (seed, request,
@@ -117,12 +118,4 @@ function filesUnder(folder: string): string[] {
     const path = join(folder, entry.name);
     return entry.isDirectory() ? filesUnder(path) : statSync(path).isFile() ? [path] : [];
   });
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }

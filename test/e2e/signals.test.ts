@@ -5,6 +5,7 @@ import { runCli, startCli } from '../helpers/cli.js';
 import { useEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { submissionsByFingerprint, textStoryboard } from '../helpers/storyboards.js';
 import { testdir } from '../helpers/testdir.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 // A closed terminal or a dropped SSH session sends SIGHUP. It must stop a build the way SIGTERM and
 // Ctrl-C do — a summary, the folder lock released, accepted tasks kept for the next build — not kill
@@ -12,14 +13,6 @@ import { testdir } from '../helpers/testdir.js';
 
 function envFor(emulator: TestEmulator) {
   return { BACH_BASE_URL: emulator.url, BACH_ACCESS_KEY: emulator.accessKey, BACH_SECRET_KEY: emulator.secretKey, BACH_POLL_INTERVAL: '0.05' };
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 function summaryOf(stdout: string): { interrupted: boolean } | undefined {

@@ -56,6 +56,24 @@ export function startInProcess(argv: string[], options: InProcessOptions): InPro
   const done = runCli(argv, context);
   let finished = false;
   void done.finally(() => ((finished = true), changed()));
+  /** Resolves with what `probe` finds, checked on every write; rejects when the command ends first or time runs out. */
+  const waitUntil = <T>(probe: () => T | undefined, timeoutMs: number, ended: string, late: string): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const output = () => `\nstdout:\n${out}\nstderr:\n${err}`;
+      const check = () => {
+        const found = probe();
+        if (found !== undefined) return settle(() => resolve(found));
+        if (finished) settle(() => reject(new Error(`${ended}${output()}`)));
+      };
+      const timer = setTimeout(() => settle(() => reject(new Error(`${late}${output()}`))), timeoutMs);
+      const settle = (then: () => void) => {
+        clearTimeout(timer);
+        listeners.delete(check);
+        then();
+      };
+      listeners.add(check);
+      check();
+    });
   return {
     done,
     stdout: () => out,
@@ -64,37 +82,11 @@ export function startInProcess(argv: string[], options: InProcessOptions): InPro
     interrupt: () => controller.abort(new DOMException('interrupted by the test', 'AbortError')),
     type: (line) => keyboard.type(line),
     waitForText(text, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (out.includes(text)) return settle(resolve);
-          if (finished) settle(() => reject(new Error(`the command ended without printing ${JSON.stringify(text)}\nstdout:\n${out}\nstderr:\n${err}`)));
-        };
-        const timer = setTimeout(() => settle(() => reject(new Error(`${JSON.stringify(text)} not printed within ${timeoutMs} ms\nstdout:\n${out}\nstderr:\n${err}`))), timeoutMs);
-        const settle = (then: () => void) => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          then();
-        };
-        listeners.add(check);
-        check();
-      });
+      const shown = JSON.stringify(text);
+      return waitUntil(() => (out.includes(text) ? true : undefined), timeoutMs, `the command ended without printing ${shown}`, `${shown} not printed within ${timeoutMs} ms`).then(() => {});
     },
     waitFor(match, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = events().find(match);
-          if (found) return settle(() => resolve(found));
-          if (finished) settle(() => reject(new Error(`the command ended without the event\nstdout:\n${out}\nstderr:\n${err}`)));
-        };
-        const timer = setTimeout(() => settle(() => reject(new Error(`no such event within ${timeoutMs} ms\nstdout:\n${out}\nstderr:\n${err}`))), timeoutMs);
-        const settle = (then: () => void) => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          then();
-        };
-        listeners.add(check);
-        check();
-      });
+      return waitUntil(() => events().find(match), timeoutMs, 'the command ended without the event', `no such event within ${timeoutMs} ms`);
     },
   };
 }

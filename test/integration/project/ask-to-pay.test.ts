@@ -5,6 +5,7 @@ import { useEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { runInProcess, startInProcess } from '../../helpers/in-process-cli.js';
 import { textStoryboard } from '../../helpers/storyboards.js';
 import { testdir } from '../../helpers/testdir.js';
+import { waitUntil } from '../../helpers/wait-until.js';
 
 // No surprise spend (issue 15, item 1): on a terminal, a build that would pay shows its plan and asks
 // first, defaulting to no; --yes, --emulator, a plan with nothing to pay for and a run without a
@@ -91,11 +92,11 @@ describe('watch on a terminal renders when Enter is pressed', () => {
     expect(emu.stats().requests.total).toBe(0);
     // An autosave of a half-typed prompt: planned again, still not billed.
     writeFileSync(join(root, 'bach.yaml'), textStoryboard(1).replace('Scene number 0', 'Scene numb'));
-    await waitUntil(() => run.stdout().split('Press Enter to render').length - 1 >= 2, () => run.stdout() + run.stderr());
+    await waitUntil(() => run.stdout().split('Press Enter to render').length - 1 >= 2, { describe: () => run.stdout() + run.stderr() });
     expect(run.stdout()).toContain('planned only (saved again before Enter)');
     expect(emu.stats().requests.total).toBe(0);
     run.type('');
-    await waitUntil(() => emu.stats().submissions.total === 1 && run.stdout().includes('rendered'), () => run.stdout() + run.stderr());
+    await waitUntil(() => emu.stats().submissions.total === 1 && run.stdout().includes('rendered'), { describe: () => run.stdout() + run.stderr() });
     run.interrupt();
     expect(await run.done).toBe(130);
     expect(emu.stats().submissions.total).toBe(1);
@@ -105,17 +106,9 @@ describe('watch on a terminal renders when Enter is pressed', () => {
     const emu = await useEmulator();
     const { root, env } = await project(emu, 1);
     const run = startInProcess(['watch', '--yes', '--reporter', 'plain'], { cwd: root, env, terminal: true });
-    await waitUntil(() => emu.stats().submissions.total === 1, () => run.stdout() + run.stderr());
+    await waitUntil(() => emu.stats().submissions.total === 1, { describe: () => run.stdout() + run.stderr() });
     run.interrupt();
     expect(await run.done).toBe(130);
     expect(run.stdout()).not.toContain('Press Enter');
   });
 });
-
-async function waitUntil(condition: () => boolean, describe: () => string, timeoutMs = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out; output:\n${describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
