@@ -40,7 +40,7 @@ export async function run(args: string[], context: CliContext): Promise<number> 
 
 /** A plan is a dry run's plan: the settings of a build that sends nothing. */
 function planFlags(path: string, values: ReturnType<typeof parse>['values']): BuildFlags {
-  return quietBuildFlags(path, { only: values.only ?? [], force: values.force ?? [], baseUrl: values['base-url'], dryRun: true, remote: readRemoteFlags(values) });
+  return quietBuildFlags(path, { only: values.only ?? [], force: values.force ?? [], baseUrl: values['base-url'], dryRun: true, queriesApi: true, remote: readRemoteFlags(values) });
 }
 
 function parse(args: string[]) {

@@ -16,7 +16,8 @@ import type { Palette } from '../util/palette.js';
 
 // The full `bach-render plan` (plan.ts answers a no-op from the up-to-date snapshot first): the
 // same reading and planning as a build (project/), then what the team cache holds of what it would pay
-// for (plan-team-cache.ts), then the plan printed, for people or as JSON.
+// for (plan-team-cache.ts), then what the API still serves of the tasks bach.lock names
+// (plan-earlier-tasks.ts), then the plan printed, for people or as JSON.
 
 export interface RunPlanOptions {
   settings: BuildSettings;
@@ -48,7 +49,9 @@ export async function runPlan(options: RunPlanOptions, context: CliContext): Pro
   await recordNoOp(project, localPlan, { manifestStamp, narrowed: settings.only.length > 0 || settings.force.length > 0 });
   await writeProjectCaches(project);
   // What the team cache holds of what would be paid for (its code is loaded only when one is used).
-  const plan = await (await import('./plan-team-cache.js')).consultTeamCache(localPlan, manifest, settings, context);
+  const withTeam = await (await import('./plan-team-cache.js')).consultTeamCache(localPlan, manifest, settings, context);
+  // Then the API, for the tasks bach.lock names that neither cache has (a build looks in the same order).
+  const plan = await (await import('./plan-earlier-tasks.js')).consultEarlierTasks(withTeam, settings, context);
   if (json) {
     context.stdout.write(`${JSON.stringify(createPlanJson(plan, loaded.source.file), null, 2)}\n`);
   } else {

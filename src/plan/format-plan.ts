@@ -6,6 +6,7 @@ import type { Plan, ShotPlan } from './types.js';
 //   # kept: an output altered by hand, left alone (nothing to pay; `--force ID` renders it again)
 //   ? held in doubt: an earlier create got no answer and may be billed; not sent until `--force ID`
 //   @ from the team cache: another machine of the team paid for it; fetched and verified, free
+//   ^ from an earlier task: bach.lock names its task and the API still serves it; downloaded, free
 // Unchanged shots are summarised on one `=` line (named when there are few) so that a 10,000-shot
 // storyboard with one edit prints a handful of lines.
 
@@ -57,12 +58,13 @@ function formatUnchanged(ids: readonly string[], palette: Palette): string {
 function formatShotLine(plan: ShotPlan, width: number, palette: Palette): string {
   // ? held: an earlier create may have been billed; nothing is sent until `--force ID`.
   const held = plan.source === 'render' && plan.heldInDoubt === true;
-  const symbol = held ? palette.yellow('?') : plan.source === 'team' ? palette.cyan('@') : colourSymbol(plan.kind, palette);
+  const symbol = held ? palette.yellow('?') : plan.source === 'team' ? palette.cyan('@') : plan.source === 'earlier-task' ? palette.cyan('^') : colourSymbol(plan.kind, palette);
   const reasons = plan.reasons.map((r) => r.text).join(', ');
   let note = '';
   if (plan.source === 'cache') note = palette.cyan(plan.kind === 'restore' ? ' (restore from cache)' : ' (from cache, no cost)');
   else if (plan.source === 'in-flight') note = palette.cyan(` (resuming task ${plan.inFlightTaskId}, already paid for)`);
   else if (plan.source === 'team') note = palette.cyan(' (from the team cache: free)');
+  else if (plan.source === 'earlier-task') note = palette.cyan(` (from an earlier task: free, task ${plan.earlierTaskId})`);
   else if (plan.kind === 'render-again' && plan.reasons.every((r) => r.kind !== 'forced')) note = palette.magenta(' (not in cache: renders again)');
   const cost = plan.seconds > 0 ? `  ${palette.bold(`${plan.seconds} s`)}` : '';
   // The seed the render uses (a changed seed is already in the reasons): with the prompt, what makes a take.
@@ -91,6 +93,7 @@ export function formatPlanSummary(plan: Plan, palette: Palette): string {
     toRender > 0 ? `${toRender} to render (${palette.bold(`${t.secondsToGenerate} s of video`)})` : `nothing to render (${palette.bold('no cost')})`,
     t.fromCache > 0 ? `${t.fromCache} from cache` : '',
     t.fromTeam ? `${t.fromTeam} from the team cache` : '',
+    t.fromEarlierTasks ? `${t.fromEarlierTasks} from earlier tasks` : '',
     t.inFlight > 0 ? `${t.inFlight} resumed` : '',
     t.unchanged > 0 ? `${t.unchanged} unchanged` : '',
     t.removed > 0 ? `${t.removed} removed` : '',

@@ -8,6 +8,6 @@ import type { Plan } from './types.js';
 
 export function planCallsApi(plan: Plan, journal: readonly { state: string }[]): boolean {
   if (plan.totals.imagesToUpload > 0) return true;
-  if (plan.shots.some((s) => (s.source === 'render' && !s.heldInDoubt) || s.source === 'in-flight')) return true;
+  if (plan.shots.some((s) => (s.source === 'render' && !s.heldInDoubt) || s.source === 'in-flight' || s.source === 'earlier-task')) return true;
   return journal.some((entry) => entry.state === 'accepted');
 }

@@ -87,7 +87,7 @@ export function createPlanJson(plan: Plan, manifestName: string, options: PlanJs
         text: r.text,
         ...('from' in r ? { from: r.from ?? null, to: r.to ?? null } : {}),
       })),
-      taskId: s.source === 'in-flight' ? s.inFlightTaskId : null,
+      taskId: s.source === 'in-flight' ? s.inFlightTaskId : s.source === 'earlier-task' ? s.earlierTaskId : null,
       ...(s.source === null && s.kept === true ? { kept: true } : {}),
       ...(s.source === 'render' && s.heldInDoubt === true ? { heldInDoubt: true } : {}),
       ...describeShot(s.shot, options),

@@ -21,7 +21,7 @@ export type ActionKind = 'create' | 'update' | 'restore' | 'render-again' | 'unc
  * team cache (`team`: only `plan` marks it, after one lookup — a build fetches those results before
  * it plans, so its own plan shows them as `cache`).
  */
-export type WorkSource = 'render' | 'cache' | 'in-flight' | 'team';
+export type WorkSource = 'render' | 'cache' | 'in-flight' | 'team' | 'earlier-task';
 
 export type ReasonKind =
   | 'new' | 'field' | 'file' | 'mode' | 'output-missing' | 'output-altered' | 'output-moved' | 'forced' | 'result-expired' | 'in-doubt' | 'lockfile';
@@ -78,10 +78,21 @@ export interface InFlightShotPlan extends ShotPlanBase {
   inFlightTaskId: string;
 }
 
-/** The team cache holds this fingerprint's result: fetched, verified, no cost (plan/team-sources.ts). */
+/** The team cache holds this fingerprint's result: fetched, verified, no cost (plan/free-sources.ts). */
 export interface TeamShotPlan extends ShotPlanBase {
   kind: WorkKind;
   source: 'team';
+}
+
+/**
+ * bach.lock names a task for this exact request and the API still serves its result: downloaded,
+ * verified against the lock's sha256, no cost (plan/free-sources.ts; a build asks before it pays).
+ */
+export interface EarlierTaskShotPlan extends ShotPlanBase {
+  kind: WorkKind;
+  source: 'earlier-task';
+  /** bach.lock's task for this fingerprint. */
+  earlierTaskId: string;
 }
 
 /** A new render: paid. */
@@ -102,7 +113,7 @@ export interface RenderShotPlan extends ShotPlanBase {
 }
 
 /** A shot's plan, by where its video comes from (`source`). */
-export type ShotPlan = IdleShotPlan | CacheShotPlan | InFlightShotPlan | TeamShotPlan | RenderShotPlan;
+export type ShotPlan = IdleShotPlan | CacheShotPlan | InFlightShotPlan | TeamShotPlan | EarlierTaskShotPlan | RenderShotPlan;
 
 export interface RemovedShot {
   id: string;
@@ -130,6 +141,8 @@ export interface PlanTotals {
   inFlight: number;
   /** Shots whose video the team cache holds (present only when `plan` consulted a team cache). */
   fromTeam?: number;
+  /** Shots whose video the API still serves from the task bach.lock names (present only when `plan` asked the API). */
+  fromEarlierTasks?: number;
   /** Seconds of video that new renders will generate: what the build costs. */
   secondsToGenerate: number;
   /** Shots held because an earlier create for them may have been billed (not sent; `--force ID` sends). */

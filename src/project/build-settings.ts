@@ -17,6 +17,11 @@ export interface BuildFlags {
   only: readonly string[];
   force: readonly string[];
   dryRun: boolean;
+  /**
+   * A dry run that still reads the keys to ask the API questions that cost nothing (`plan`: whether
+   * the tasks bach.lock names are still served). A plain dry run never reads them.
+   */
+  queriesApi?: boolean;
   maxSeconds: number | undefined;
   retries: number;
   allowRerender: boolean;

@@ -34,11 +34,12 @@ export function resolveBuildSettings(flags: BuildFlags, env: Env, dotenv: DotEnv
   }
   const withDotEnv: Env = { ...dotenv?.values, ...definedOnly(env) };
   const api = resolveApiTarget(flags, env);
-  const sends = !flags.dryRun && api.kind === 'api';
+  // Keys are read when the command talks to the API: a build that sends, or `plan`'s free queries.
+  const talks = (!flags.dryRun || flags.queriesApi === true) && api.kind === 'api';
   return {
     path: flags.path,
     api,
-    ...readCredentialsIfSending(sends, withDotEnv),
+    ...readCredentialsIfSending(talks, withDotEnv),
     guardedSecrets: guardedSecretsOf(withDotEnv),
     pollIntervalMs: flags.pollIntervalMs ?? readPollInterval(withDotEnv) ?? (api.kind === 'emulator' ? EMULATOR_POLL_MS : DEFAULT_POLL_MS),
     only: parseIdList(flags.only),

@@ -155,6 +155,8 @@ function describeCost({ shot, state }: CardModel): string {
   if (shot.action === 'unchanged' || shot.action === 'skipped') return 'nothing to pay';
   if (shot.source === 'cache') return 'next build: from the cache, free';
   if (shot.source === 'in-flight') return 'next build: resumes a paid task';
+  if (shot.source === 'team') return 'next build: from the team cache, free';
+  if (shot.source === 'earlier-task') return 'next build: from its earlier task, free';
   return `next build pays for ${shot.seconds} s`;
 }
 

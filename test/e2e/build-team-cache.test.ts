@@ -32,7 +32,8 @@ async function twoMachines(remote: string, env: Record<string, string>) {
   const b = await testdir();
   for (const file of ['bach.yaml', 'bach.lock']) copyFileSync(join(a, file), join(b, file));
   const lockBefore = readFileSync(join(b, 'bach.lock'), 'utf8');
-  // The plan says where each shot will come from: the team cache, free (item 6); --no-remote: paid renders.
+  // The plan says where each shot will come from: the team cache, free (item 6); --no-remote: the API
+  // still serves A's tasks, so from those earlier tasks, free; without keys either: paid renders.
   const planned = await runCli(['plan', '--remote', remote], { cwd: b, env: { ...api(emulator), ...env } });
   expect(planned.code, planned.stderr).toBe(0);
   expect(planned.stdout.match(/^@ shot-\d{3} .*\(from the team cache: free\)/gm)).toHaveLength(20);
@@ -40,7 +41,8 @@ async function twoMachines(remote: string, env: Record<string, string>) {
   const json = JSON.parse((await runCli(['plan', '--json', '--remote', remote], { cwd: b, env: { ...api(emulator), ...env } })).stdout) as { shots: { source: string; seconds: number }[]; totals: { fromTeam: number; secondsToGenerate: number } };
   expect(new Set(json.shots.map((shot) => shot.source))).toEqual(new Set(['team']));
   expect(json.totals).toMatchObject({ fromTeam: 20, secondsToGenerate: 0 });
-  expect((await runCli(['plan', '--no-remote'], { cwd: b, env: api(emulator) })).stdout).toMatch(/Plan: 20 to render/);
+  expect((await runCli(['plan', '--no-remote'], { cwd: b, env: api(emulator) })).stdout).toMatch(/Plan: nothing to render \(no cost\), 20 from earlier tasks/);
+  expect((await runCli(['plan', '--no-remote'], { cwd: b, env: { BACH_BASE_URL: emulator.url } })).stdout).toMatch(/Plan: 20 to render/);
   const free = await runCli(['build', '--remote', remote, '--reporter', 'plain'], { cwd: b, env: { ...api(emulator), ...env } });
   expect(free.code, free.stderr + free.stdout).toBe(0);
   expect(free.stdout).toMatch(/Team cache .*: 20 results fetched, free/);

@@ -31,11 +31,11 @@ describe('a build claims what it pays for', () => {
     const { claimsFor, messages } = await setup();
     const a = await claimsFor('a');
     const b = await claimsFor('b');
-    expect(await a.claims.claim([{ fingerprint: x, shotIds: ['x'] }])).toEqual({ held: new Set(), present: new Set() });
+    expect(await a.claims.claim([{ fingerprint: x, shotIds: ['x'] }])).toEqual({ held: new Set(), present: new Set(), adopted: new Map() });
     const round = await b.claims.claim([{ fingerprint: x, shotIds: ['x'] }, { fingerprint: y, shotIds: ['y'] }]);
     expect(round.held).toEqual(new Set([x]));
     const ci = await claimsFor('ci', true);
-    expect(await ci.claims.claim([{ fingerprint: y, shotIds: ['y'] }])).toEqual({ held: new Set(), present: new Set() });
+    expect(await ci.claims.claim([{ fingerprint: y, shotIds: ['y'] }])).toEqual({ held: new Set(), present: new Set(), adopted: new Map() });
     expect(ci.team.requestCount()).toBe(0);
     await Promise.all([a.claims.releaseAll(), b.claims.releaseAll()]);
     expect(messages).toEqual([]);

@@ -13,6 +13,7 @@ function planned(id: string, fingerprint: string, source: ShotPlan['source']): S
   if (source === null) return { ...base, kind: 'unchanged', source };
   if (source === 'in-flight') return { ...base, kind: 'update', source, inFlightTaskId: `task-${id}` };
   if (source === 'render') return { ...base, kind: 'update', source, seconds: 6 };
+  if (source === 'earlier-task') return { ...base, kind: 'restore', source, earlierTaskId: `task-${id}` };
   return { ...base, kind: 'restore', source };
 }
 
