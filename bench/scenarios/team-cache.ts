@@ -1,8 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFile, cp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -13,6 +11,7 @@ import { resolveRemoteSettings } from '../../src/remote/remote-settings.js';
 import { listCachedFingerprints } from '../../src/state/result-cache.js';
 import { sha256File, sha256Hex } from '../../src/util/hash.js';
 import { startRadosgwServer, stopRadosgwServer, type Radosgw } from '../../test/helpers/radosgw-client.js';
+import { startPassThroughProxy } from '../../test/helpers/pass-through-proxy.js';
 import { textStoryboard } from '../../test/helpers/storyboards.js';
 import { startEmulatorProcess, type EmulatorProcess } from '../lib/emulator.js';
 import { runCli } from '../lib/process.js';
@@ -304,7 +303,7 @@ async function measureCliPlan(url: string, rgw: Radosgw, emulator: EmulatorProce
   const clone = join(dir, 'clone');
   await mkdir(clone, { recursive: true });
   for (const file of ['bach.yaml', 'bach.lock']) await copyFile(join(source, file), join(clone, file));
-  const proxy = await startCountingProxy(new URL(rgw.env().AWS_ENDPOINT_URL_S3!));
+  const proxy = await startPassThroughProxy(new URL(rgw.env().AWS_ENDPOINT_URL_S3!));
   const env: Record<string, string | undefined> = { ...emulator.cliEnv(), ...rgw.env(), AWS_ENDPOINT_URL_S3: proxy.url };
   delete env.BACH_ACCESS_KEY;
   delete env.BACH_SECRET_KEY;
@@ -313,10 +312,10 @@ async function measureCliPlan(url: string, rgw: Radosgw, emulator: EmulatorProce
   let requests = 0;
   try {
     for (let run = 0; run < count; run++) {
-      const before = proxy.count();
+      const before = proxy.requests().length;
       const planned = await runCli(['plan', '--remote', url], { cwd: clone, env });
       if (!planned.stdout.includes(`${LOOKUP_SHOTS} from the team cache`)) throw new Error(`plan did not find every shot in the team cache:\n${planned.stdout.slice(-400)}${planned.stderr}`);
-      requests = proxy.count() - before;
+      requests = proxy.requests().length - before;
       remote.push(planned.wallMs);
       const alone = await runCli(['plan', '--no-remote'], { cwd: clone, env });
       if (!alone.stdout.includes(`${LOOKUP_SHOTS} to render`)) throw new Error(`plan --no-remote did not plan every shot as a render:\n${alone.stdout.slice(-400)}`);
@@ -324,7 +323,7 @@ async function measureCliPlan(url: string, rgw: Radosgw, emulator: EmulatorProce
       log(`cli plan run ${run + 1}: with the team cache ${formatMs(remote.at(-1)!)} (${requests} requests), local only ${formatMs(local.at(-1)!)}`);
     }
   } finally {
-    await proxy.close();
+    await proxy.stop();
   }
   const [remoteMs, localMs] = [summarize(remote), summarize(local)];
   const rows: Row[] = [
@@ -337,30 +336,6 @@ async function measureCliPlan(url: string, rgw: Radosgw, emulator: EmulatorProce
     },
   ];
   return { rows, raw: { remoteMs: remote, localMs: local, shots: LOOKUP_SHOTS, requests } };
-}
-
-/** An HTTP pass-through on 127.0.0.1 that counts requests (the Host header is kept: signatures still match). */
-async function startCountingProxy(target: URL): Promise<{ url: string; count(): number; close(): Promise<void> }> {
-  let requests = 0;
-  const server = createServer((incoming, outgoing) => {
-    requests += 1;
-    const forwarded = httpRequest(
-      { hostname: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
-      (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
-      },
-    );
-    forwarded.on('error', () => outgoing.destroy());
-    incoming.pipe(forwarded);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    count: () => requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 async function measureMemory(url: string, rgw: Radosgw, workDir: string, count: number, log: (m: string) => void) {
