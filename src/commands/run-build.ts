@@ -9,6 +9,7 @@ import type { CliContext } from '../util/cli-context.js';
 import { systemClock } from '../util/clock.js';
 import { afterBuild } from '../session/after-build.js';
 import type { Session } from '../session/session.js';
+import type { SpawnedSubmitter } from '../submitter/spawn-submitter.js';
 import { resolveSelection } from '../plan/selection.js';
 import { fetchFromTeamCache, type BuildTeamCache } from './build-team-cache.js';
 import { createAskToPay, shouldAskToPay } from './ask-to-pay.js';
@@ -16,7 +17,8 @@ import { createAskToPay, shouldAskToPay } from './ask-to-pay.js';
 // The full build: load → plan → (refuse over budget) → upload → render → lock.
 // Exit 0 when every shot is done, 1 on any failure or refusal, 130 when interrupted.
 
-export async function runBuild(settings: BuildSettings, context: CliContext, manifestFile: string): Promise<number> {
+/** `spawnedSubmitter`: a submitter process build.ts started early; the session uses it or lets it go. */
+export async function runBuild(settings: BuildSettings, context: CliContext, manifestFile: string, spawnedSubmitter?: SpawnedSubmitter): Promise<number> {
   // Seen before reading, so that a "no changes" snapshot is recorded only for the text the plan used.
   const manifestStamp = stampOf(manifestFile);
   const loaded = await loadManifest(settings.path, { cwd: context.cwd, cache: true, secrets: settings.guardedSecrets });
@@ -26,7 +28,7 @@ export async function runBuild(settings: BuildSettings, context: CliContext, man
   const label = loaded.source.file;
   const reporter = await createReporter(settings.reporter, context);
   for (const tracked of await findTrackedEnv(manifest.root, loaded.source.file, context)) reporter.message('warn', `${tracked.message}. ${tracked.hint}`);
-  return withSession({ settings, context, root: manifest.root, reporter, command: 'build' }, async (session) => {
+  return withSession({ settings, context, root: manifest.root, reporter, command: 'build', spawnedSubmitter }, async (session) => {
     // Free results from the team cache first, while this build holds the folder (build-team-cache.ts).
     const team = settings.dryRun ? null : await fetchFromTeamCache(manifestFile, settings, context, reporter, systemClock);
     try {

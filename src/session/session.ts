@@ -2,6 +2,7 @@ import type { ApiEvent, BachApi } from '../api/types.js';
 import type { BuildSettings } from '../project/build-settings.js';
 import { statePaths } from '../state/paths.js';
 import type { Submitter } from '../submitter/host.js';
+import type { SpawnedSubmitter } from '../submitter/spawn-submitter.js';
 
 // What a build talks to, opened once per command from its settings (a watch session keeps it
 // across runs): the API (or an embedded emulator) and the submitter process. The settings have
@@ -35,11 +36,16 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export function openSession(settings: BuildSettings, root: string): Session {
+/**
+ * `spawned`: a submitter process the command started early (commands/build.ts), used by this session
+ * when it connects; the session lets it go on close if it never did.
+ */
+export function openSession(settings: BuildSettings, root: string, spawned?: SpawnedSubmitter): Session {
   const { journal: journalDir, dir: stateDir } = statePaths(root);
   const { api, credentials } = settings;
-  if (api.kind === 'emulator') return openEmulatorSession(journalDir, stateDir);
+  if (api.kind === 'emulator') return openEmulatorSession(journalDir, stateDir, spawned);
   if (!credentials) {
+    spawned?.release();
     if (!settings.credentialsError) throw new Error('a session that sends needs credentials (the settings decide them)');
     return openKeylessSession(settings.credentialsError);
   }
@@ -52,7 +58,7 @@ export function openSession(settings: BuildSettings, root: string): Session {
       events.target = onEvent;
       connection ??= Promise.all([import('../submitter/host.js'), import('../api/client.js')]).then(([{ startSubmitter }, { createApiClient }]) => ({
         // The submitter first: its process starts loading while this one loads the client.
-        submitter: startSubmitter({ baseUrl, credentials, journalDir, stateDir, onEvent: events.emit }),
+        submitter: startSubmitter({ baseUrl, credentials, journalDir, stateDir, onEvent: events.emit }, spawned),
         api: createApiClient({ baseUrl, credentials, onEvent: events.emit }),
         origin: api.origin,
         ephemeral: false,
@@ -66,6 +72,7 @@ export function openSession(settings: BuildSettings, root: string): Session {
     requireApi() {},
     async close() {
       if (connection) await closeConnection(await connection);
+      spawned?.release();
     },
   };
   return session;
@@ -84,7 +91,7 @@ async function closeConnection(connection: ApiConnection): Promise<void> {
   await Promise.all([connection.submitter.close(), connection.api.close()]);
 }
 
-function openEmulatorSession(journalDir: string, stateDir: string): Session {
+function openEmulatorSession(journalDir: string, stateDir: string, spawned: SpawnedSubmitter | undefined): Session {
   // Started on first use: a build with nothing to do should not pay for a server it never calls.
   let emulator: Promise<import('../emulator/index.js').Emulator> | undefined;
   let connection: Promise<ApiConnection> | undefined;
@@ -99,7 +106,7 @@ function openEmulatorSession(journalDir: string, stateDir: string): Session {
         ([running, { createApiClient }, { startSubmitter }]) => {
           const credentials = { accessKey: running.accessKey, secretKey: running.secretKey };
           return {
-            submitter: startSubmitter({ baseUrl: running.url, credentials, journalDir, stateDir, onEvent: events.emit }),
+            submitter: startSubmitter({ baseUrl: running.url, credentials, journalDir, stateDir, onEvent: events.emit }, spawned),
             api: createApiClient({ baseUrl: running.url, credentials, onEvent: events.emit }),
             origin: running.origin,
             ephemeral: true,
@@ -115,6 +122,7 @@ function openEmulatorSession(journalDir: string, stateDir: string): Session {
     requireApi() {},
     async close() {
       if (connection) await closeConnection(await connection);
+      spawned?.release();
       if (emulator) await (await emulator).close();
     },
   };
