@@ -6,7 +6,7 @@ import type { SpawnedSubmitter } from '../submitter/spawn-submitter.js';
 
 // What a build talks to, opened once per command from its settings (a watch session keeps it
 // across runs): the API (or an embedded emulator) and the submitter process. The settings have
-// already checked the address and the keys; the HTTP client itself (undici, jose) is loaded only
+// already checked the address and the keys; the HTTP client itself (undici) is loaded only
 // when a build has something to send, so a no-op build stays fast.
 
 export interface ApiConnection {
