@@ -1,3 +1,5 @@
+import { lockedTaskShots } from '../plan/free-sources.js';
+import type { Plan } from '../plan/types.js';
 import type { BuildSettings } from '../project/build-settings.js';
 import type { Reporter } from '../report/reporter.js';
 import type { Session } from '../session/session.js';
@@ -15,10 +17,11 @@ import type { FetchFreeResults } from '../watch/watch-session.js';
 // people watching the same storyboard at once may both pay for a shot neither has pushed yet.
 
 export function createWatchFreeResults(settings: BuildSettings, context: CliContext, session: Session | null, clock: Clock): FetchFreeResults {
-  return async (manifestFile: string, reporter: Reporter) => {
+  return async (manifestFile: string, reporter: Reporter, plan: Plan) => {
     const [{ fetchFromTeamCache }, { fetchEarlierTasks }] = await Promise.all([import('./build-team-cache.js'), import('./build-earlier-tasks.js')]);
     const team = await fetchFromTeamCache(manifestFile, settings, context, reporter, clock);
-    const earlier = session ? await fetchEarlierTasks(manifestFile, session, context, reporter) : 0;
+    // The API is asked only when the plan pays for a shot bach.lock names a task for (an edit is a new request).
+    const earlier = session && lockedTaskShots(plan).length > 0 ? await fetchEarlierTasks(manifestFile, session, context, reporter) : 0;
     return {
       fetched: (team?.fetched ?? 0) + earlier,
       pushRendered: async (report) => team?.pushRendered(report),

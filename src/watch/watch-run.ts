@@ -99,8 +99,8 @@ async function loadAndBuild(ctx: WatchRunContext): Promise<{ result: WatchRunRes
   // names); after it, what it rendered goes to the team cache.
   let free: FreeResults | null = null;
   const fetchFree = ctx.fetchFreeResults
-    ? async () => {
-        free = await ctx.fetchFreeResults!(loaded.source.absFile, meter.reporter);
+    ? async (plan: Plan) => {
+        free = await ctx.fetchFreeResults!(loaded.source.absFile, meter.reporter, plan);
         return free.fetched > 0;
       }
     : undefined;

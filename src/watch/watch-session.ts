@@ -3,6 +3,7 @@ import type { Session } from '../session/session.js';
 import type { CliContext } from '../util/cli-context.js';
 import { BachError } from '../errors.js';
 import type { LoadResult } from '../manifest/load.js';
+import type { Plan } from '../plan/types.js';
 import type { RunReport } from '../render/run-report.js';
 import type { Reporter } from '../report/reporter.js';
 import type { Clock } from '../util/clock.js';
@@ -57,7 +58,8 @@ export interface FreeResults {
   close(): Promise<void>;
 }
 
-export type FetchFreeResults = (manifestFile: string, reporter: Reporter) => Promise<FreeResults>;
+/** `plan`: the run's plan, which pays for something (what to look for). */
+export type FetchFreeResults = (manifestFile: string, reporter: Reporter, plan: Plan) => Promise<FreeResults>;
 
 export async function runWatchSession(options: WatchSessionOptions): Promise<number> {
   const { context, root } = options;
