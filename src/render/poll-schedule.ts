@@ -11,9 +11,12 @@
 // Learned: the task is expected to end after `mean` (elapsed since its create was accepted), give or
 // take the spread `sd`. [decided]
 //   1. first poll at mean − sd: before most tasks end (a uniform ±30% spread puts about one task in
-//      five earlier), late enough that the polls spent before the end are few;
-//   2. then every floor (the short interval) until the window of likely ends is over: the longest
-//      time seen, or mean + 2·sd if that is later;
+//      five earlier), late enough that the polls spent before the end are few. When the spread is
+//      small against the floor, the floor decides the delay and the first poll moves later, up to
+//      mean + 2·sd (by min(3·sd, floor/2) × (1 − sd/floor)): most tasks are then found at once;
+//   2. then at a short interval until the window of likely ends is over (the longest time seen, or
+//      mean + 2·sd, and at least two intervals after the first poll): the floor, or a sixth of the
+//      window if that is longer, so the window never takes more than about 7 polls;
 //   3. then back off geometrically (×2 per poll) up to 10 s, the API's advice, or the floor if larger:
 //      a task that overruns everything seen (a queue on the server) is still found, without hammering.
 // Limits on every answer, whatever the learned numbers say:
@@ -52,6 +55,8 @@ export const MIN_SAMPLES = 3;
 export const MAX_POLLS_PER_MINUTE = 12;
 /** The API's advised poll interval: where the back-off stops (or at the floor, when that is larger). */
 export const BACKOFF_CEILING_MS = 10_000;
+/** Polls the window of likely ends is divided into at most: with the first and the back-off, under the cap. */
+const SHORT_POLLS = 6;
 const MINUTE_MS = 60_000;
 
 /** Ms to wait before the next poll of a task. */
@@ -60,10 +65,14 @@ export function nextPollDelay(input: PollScheduleInput): number {
   if (!learned || learned.count < MIN_SAMPLES || elapsedMs === undefined) return fixedDelay(floorMs, input.random);
 
   const previous = pollsAtMs.length > 0 ? pollsAtMs[pollsAtMs.length - 1]! : 0;
-  const windowEnd = Math.max(learned.maxMs, learned.meanMs + 2 * learned.sdMs);
+  const { meanMs, sdMs } = learned;
+  const nudge = Math.min(3 * sdMs, floorMs / 2) * Math.max(0, 1 - sdMs / floorMs);
+  const firstAt = Math.max(meanMs - sdMs + nudge, floorMs);
+  const windowEnd = Math.max(learned.maxMs, meanMs + 2 * sdMs, firstAt + 2 * floorMs);
+  const shortInterval = Math.max(floorMs, (windowEnd - firstAt) / SHORT_POLLS);
   let target: number;
-  if (pollsAtMs.length === 0) target = learned.meanMs - learned.sdMs;
-  else if (previous < windowEnd) target = previous + floorMs;
+  if (pollsAtMs.length === 0) target = firstAt;
+  else if (previous < windowEnd) target = previous + shortInterval;
   else {
     const pastWindow = pollsAtMs.filter((at) => at >= windowEnd).length;
     target = previous + Math.min(Math.max(BACKOFF_CEILING_MS, floorMs), floorMs * 2 ** pastWindow);

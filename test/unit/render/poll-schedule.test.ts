@@ -60,11 +60,24 @@ describe('nextPollDelay', () => {
   });
 
   it(`never polls one task more than ${MAX_POLLS_PER_MINUTE} times in any 60 s`, () => {
-    // A floor of 100 ms and a wide window of likely ends: the short interval alone would poll 10 times a second.
-    const wide: DurationSummary = { count: 10, meanMs: 30_000, sdMs: 20_000, maxMs: 90_000 };
-    const polls = simulate({ endMs: 200_000, floorMs: 100, learned: wide });
+    // A floor of 100 ms: a window of 3 s in short polls, then a back-off from 200 ms would make 15 in the first minute.
+    const learned: DurationSummary = { count: 10, meanMs: 3_000, sdMs: 1_000, maxMs: 5_000 };
+    const polls = simulate({ endMs: 200_000, floorMs: 100, learned });
     for (const at of polls) expect(polls.filter((p) => p > at - 60_000 && p <= at).length).toBeLessThanOrEqual(MAX_POLLS_PER_MINUTE);
     expect(polls.length).toBeGreaterThan(MAX_POLLS_PER_MINUTE); // the cap delays polls, it never stops them
+    // The 13th poll waits until the first is a minute old.
+    expect(polls[MAX_POLLS_PER_MINUTE]).toBe(polls[0]! + 60_000);
+    const twelve = Array.from({ length: MAX_POLLS_PER_MINUTE }, (_, i) => 2_000 + i * 100);
+    expect(nextPollDelay({ floorMs: 100, learned, elapsedMs: 3_200, pollsAtMs: twelve, random: 0.5 })).toBe(2_000 + 60_000 - 3_200);
+  });
+
+  it('with a spread small against the floor, polls first just after the expected end (most tasks are found at once)', () => {
+    const steady: DurationSummary = { count: 10, meanMs: 1_000, sdMs: 10, maxMs: 1_020 };
+    const first = nextPollDelay({ floorMs: 100, learned: steady, elapsedMs: 0, pollsAtMs: [], random: 0.5 });
+    expect(first).toBeGreaterThan(1_000);
+    expect(first).toBeLessThanOrEqual(1_020);
+    // Then the floor, for at least two intervals, before any back-off.
+    expect(simulate({ endMs: 1_150, floorMs: 100, learned: steady }).map((at) => at - first)).toEqual([0, 100, 200]);
   });
 
   it('backs off geometrically past the window of likely ends, up to 10 s (or the floor)', () => {
