@@ -11,6 +11,7 @@ import { resolveRemoteSettings } from '../../src/remote/remote-settings.js';
 import { listCachedFingerprints } from '../../src/state/result-cache.js';
 import { sha256File, sha256Hex } from '../../src/util/hash.js';
 import { startRadosgwServer, stopRadosgwServer, type Radosgw } from '../../test/helpers/radosgw-client.js';
+import { startPassThroughProxy } from '../../test/helpers/pass-through-proxy.js';
 import { textStoryboard } from '../../test/helpers/storyboards.js';
 import { startEmulatorProcess, type EmulatorProcess } from '../lib/emulator.js';
 import { runCli } from '../lib/process.js';
@@ -29,8 +30,10 @@ import { verdict, type Row, type Scenario, type ScenarioResult } from './types.j
 // - `bach-render pull` (the CLI, a child process) of a 100-shot project in a fresh clone, every video
 //   from the team cache (2 MB each, as the emulator pads them), as a ratio to the same command in a
 //   clone whose .bach/cache holds them (local only: copy + verify each into the output folder).
-// The lookup and the direct pull measure src/remote/ itself; the plan's own lookup through the CLI
-// comes with the wiring of plan/build. Runnable alone: `npm run bench:team-cache` (it then starts its
+// - `bach-render plan` (the CLI) of a 1,000-shot storyboard in a clone (bach.yaml + bach.lock, no keys)
+//   whose every result is in the team cache: its time and the requests it sent to the store (counted
+//   by a pass-through proxy in front of radosgw), as a ratio to `plan --no-remote` in the same clone.
+// The lookup and the direct pull measure src/remote/ itself; the CLI rows measure the commands. Runnable alone: `npm run bench:team-cache` (it then starts its
 // own emulator), or `npm run bench -- --only team-cache`.
 
 const LOOKUP_SHOTS = 1000;
@@ -72,14 +75,16 @@ export async function measureTeamCache({ workDir, runs, log, emulator }: TeamCac
     const memory = await measureMemory(`s3://${bucket}/memory`, rgw, workDir, runs.slow, log);
     const ownEmulator = emulator ? undefined : await startEmulatorProcess();
     let cliPull;
+    let cliPlan;
     try {
       cliPull = await measureCliPull(`s3://${await rgw.createBucket()}/cli`, rgw, (emulator ?? ownEmulator)!, workDir, runs.slow, log);
+      cliPlan = await measureCliPlan(`s3://${await rgw.createBucket()}/plan`, rgw, (emulator ?? ownEmulator)!, workDir, runs.fast, log);
     } finally {
       await ownEmulator?.stop();
     }
     return {
-      rows: [...lookup.rows, ...pull.rows, ...cliPull.rows, ...memory.rows],
-      raw: { lookup: lookup.raw, pull: pull.raw, cliPull: cliPull.raw, memory: memory.raw },
+      rows: [...lookup.rows, ...cliPlan.rows, ...pull.rows, ...cliPull.rows, ...memory.rows],
+      raw: { lookup: lookup.raw, cliPlan: cliPlan.raw, pull: pull.raw, cliPull: cliPull.raw, memory: memory.raw },
       notes: memory.notes,
     };
   } finally {
@@ -275,6 +280,62 @@ async function measureCliPull(url: string, rgw: Radosgw, emulator: EmulatorProce
     },
   ];
   return { rows, raw: { remoteMs: remote, localMs: local, shots: PULL_SHOTS, bytesEach: PULL_BYTES } };
+}
+
+/**
+ * `bach-render plan` through the CLI in a clone of a 1,000-shot project whose results are all in the
+ * team cache: what a teammate sees before building. No API keys, so the API is not asked (only the
+ * team cache is measured). The store is reached through a counting proxy, so the figure says how many
+ * requests the plan made.
+ */
+async function measureCliPlan(url: string, rgw: Radosgw, emulator: EmulatorProcess, workDir: string, count: number, log: (m: string) => void) {
+  const dir = join(workDir, 'cli-plan');
+  const source = join(dir, 'a');
+  await mkdir(source, { recursive: true });
+  await writeFile(join(source, 'bach.yaml'), textStoryboard(LOOKUP_SHOTS, { prefix: 'plan' }));
+  await emulator.prepare({ processingMs: 0, concurrencyPerKey: 1000 });
+  await runCli(['build', '--reporter', 'plain', '--concurrency', '32', '--poll-interval', '0.01'], { cwd: source, env: emulator.cliEnv(), timeoutMs: 900_000 });
+  await expectNoChanges(source, emulator);
+  await emulator.prepare({});
+  const writer = { ...rgw.env(), BACH_REMOTE_SIGNING_KEY: 'bench-team-cache-signing-key-0123456789' };
+  const pushed = await runCli(['push', '--remote', url], { cwd: source, env: { ...emulator.cliEnv(), ...writer }, timeoutMs: 600_000 });
+  log(`cli plan: ${pushed.stdout.trim().split('\n')[0]}`);
+  const clone = join(dir, 'clone');
+  await mkdir(clone, { recursive: true });
+  for (const file of ['bach.yaml', 'bach.lock']) await copyFile(join(source, file), join(clone, file));
+  const proxy = await startPassThroughProxy(new URL(rgw.env().AWS_ENDPOINT_URL_S3!));
+  const env: Record<string, string | undefined> = { ...emulator.cliEnv(), ...rgw.env(), AWS_ENDPOINT_URL_S3: proxy.url };
+  delete env.BACH_ACCESS_KEY;
+  delete env.BACH_SECRET_KEY;
+  const remote = [];
+  const local = [];
+  let requests = 0;
+  try {
+    for (let run = 0; run < count; run++) {
+      const before = proxy.requests().length;
+      const planned = await runCli(['plan', '--remote', url], { cwd: clone, env });
+      if (!planned.stdout.includes(`${LOOKUP_SHOTS} from the team cache`)) throw new Error(`plan did not find every shot in the team cache:\n${planned.stdout.slice(-400)}${planned.stderr}`);
+      requests = proxy.requests().length - before;
+      remote.push(planned.wallMs);
+      const alone = await runCli(['plan', '--no-remote'], { cwd: clone, env });
+      if (!alone.stdout.includes(`${LOOKUP_SHOTS} to render`)) throw new Error(`plan --no-remote did not plan every shot as a render:\n${alone.stdout.slice(-400)}`);
+      local.push(alone.wallMs);
+      log(`cli plan run ${run + 1}: with the team cache ${formatMs(remote.at(-1)!)} (${requests} requests), local only ${formatMs(local.at(-1)!)}`);
+    }
+  } finally {
+    await proxy.stop();
+  }
+  const [remoteMs, localMs] = [summarize(remote), summarize(local)];
+  const rows: Row[] = [
+    {
+      figure: `\`bach-render plan\`, ${LOOKUP_SHOTS.toLocaleString('en')} shots all in the team cache (clone, no keys; ${requests} request${requests === 1 ? '' : 's'} to the store)`,
+      value: formatSummary(remoteMs, formatMs),
+      target: '–',
+      ratio: `${(remoteMs.median / localMs.median).toFixed(2)}x \`plan --no-remote\` (${formatMs(localMs.median)}); +${formatMs(remoteMs.median - localMs.median)}`,
+      verdict: 'info',
+    },
+  ];
+  return { rows, raw: { remoteMs: remote, localMs: local, shots: LOOKUP_SHOTS, requests } };
 }
 
 async function measureMemory(url: string, rgw: Radosgw, workDir: string, count: number, log: (m: string) => void) {

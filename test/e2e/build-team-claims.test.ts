@@ -4,17 +4,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 import { useEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { radosgwAvailable, useRadosgw, type Radosgw } from '../helpers/radosgw.js';
+import { startPassThroughProxy, type PassThroughProxy } from '../helpers/pass-through-proxy.js';
 import { makeOwner, ok, openCache } from '../helpers/remote.js';
 import { textStoryboard } from '../helpers/storyboards.js';
 import { testdir } from '../helpers/testdir.js';
 
 // The team cache between machines that build at the same moment (issue 11, items 5, 4, 3 and 10 b–e),
-// the built CLI against the emulator, on a shared folder and on the real S3 server (radosgw):
+// the built CLI against the emulator, each on a shared folder and on the real S3 server (radosgw):
 //   (b) two builds of the same 20 shots started together pay for 20 shots in total, and both end with
 //       all 20 videos, byte-identical, and the same bach.lock;
 //   (c) a claim left by a build that was killed is taken over once it goes stale, and rendered once;
 //   (d) a tampered object in the team cache is refused, named, and not placed;
-//   (e) the team cache gone mid-build: the build finishes locally, and the next build pushes what is missing.
+//   (e) the team cache gone mid-build (the share renamed away; radosgw's address cut off by the
+//       pass-through proxy in front of it): the build finishes locally, and the next build pushes what is missing.
 
 const SIGNING_KEY = 'build-team-claims-signing-key-0123456789';
 const api = (emulator: TestEmulator) => ({
@@ -94,6 +96,117 @@ async function killedAfterPaying(remote: string, env: Record<string, string>) {
   expect(videos(root)).toEqual(videos(elsewhere));
 }
 
+/** A team cache for (d) and (e): where it is, what a build needs to reach it, and what the test does behind its back. */
+interface TestStore {
+  remote: string;
+  env: Record<string, string>;
+  /** Overwrites it behind the store's write-once rule, as an attacker with write access could. */
+  tamper(sha256: string, bytes: Buffer): Promise<void>;
+  /** How many claims builds have created so far. */
+  claimsCreated(): number;
+  /** The store vanishes for the builds (network share unmounted, server gone), then comes back. */
+  goAway(): Promise<void>;
+  comeBack(): Promise<void>;
+}
+
+async function folderStore(): Promise<TestStore> {
+  const share = join(await testdir(), 'share');
+  mkdirSync(share);
+  const video = (sha256: string) => join(share, 'v1', 'videos', `${sha256}.mp4`);
+  return {
+    remote: share,
+    env: {},
+    async tamper(sha256, bytes) {
+      rmSync(video(sha256)); // written once: the store's objects are read-only links
+      writeFileSync(video(sha256), bytes);
+    },
+    claimsCreated: () => (existsSync(join(share, 'v1', 'claims')) ? readdirSync(join(share, 'v1', 'claims')).length : 0),
+    goAway: async () => renameSync(share, `${share}.gone`),
+    comeBack: async () => renameSync(`${share}.gone`, share),
+  };
+}
+
+/** radosgw behind a pass-through proxy, so that it can vanish for the builds while it keeps running. */
+async function s3Store(rgw: Radosgw): Promise<TestStore> {
+  const bucket = await rgw.createBucket();
+  const endpoint = new URL(rgw.env().AWS_ENDPOINT_URL_S3!);
+  let proxy = await startPassThroughProxy(endpoint);
+  let stopped: PassThroughProxy | null = null;
+  const env: Record<string, string> = { ...rgw.env(), AWS_ENDPOINT_URL_S3: proxy.url };
+  const videoPath = (sha256: string) => `/${bucket}/film/v1/videos/${sha256}.mp4`;
+  return {
+    remote: `s3://${bucket}/film`,
+    env,
+    async tamper(sha256, bytes) {
+      const put = await rgw.request('PUT', videoPath(sha256), { body: bytes });
+      expect(put.status).toBe(200);
+    },
+    claimsCreated: () => [...(stopped?.requests() ?? []), ...proxy.requests()].filter((line) => /^PUT \/[^/]+\/film\/v1\/claims\/[0-9a-f]{64}\/0000000001\.json/.test(line)).length,
+    async goAway() {
+      stopped = proxy;
+      await proxy.stop();
+    },
+    async comeBack() {
+      // The same address again: the builds' settings name it.
+      proxy = await startPassThroughProxy(endpoint, Number(new URL(env.AWS_ENDPOINT_URL_S3!).port));
+    },
+  };
+}
+
+async function tamperedVideo(store: TestStore) {
+  const emulator = await useEmulator({ processingMs: 20 });
+  const env = { ...api(emulator), ...store.env };
+  const a = await testdir({ 'bach.yaml': textStoryboard(2) });
+  expect((await runCli(['build', '--remote', store.remote], { cwd: a, env })).code).toBe(0);
+  const lock = JSON.parse(readFileSync(join(a, 'bach.lock'), 'utf8')) as { shots: Record<string, { output: { sha256: string } }> };
+  const { sha256 } = lock.shots['shot-000']!.output;
+  const bytes = readFileSync(join(a, 'renders', 'shot-000.mp4'));
+  bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
+  await store.tamper(sha256, bytes);
+  const b = await testdir();
+  for (const file of ['bach.yaml', 'bach.lock']) writeFileSync(join(b, file), readFileSync(join(a, file)));
+  const built = await runCli(['build', '--remote', store.remote, '--reporter', 'plain'], { cwd: b, env });
+  expect(built.code, built.stderr + built.stdout).toBe(0);
+  expect(built.stderr).toMatch(new RegExp(`warning: team cache .*refused.*${sha256.slice(0, 12)}`));
+  expect(built.stdout).toMatch(/1 result fetched, free/);
+  // The refused one is downloaded from the task bach.lock names (free), never placed from the team cache.
+  expect(built.stdout).toMatch(/1 result downloaded from its earlier task/);
+  expect(emulator.stats().submissions.total).toBe(2);
+  for (const [name, video] of Object.entries(videos(b))) expect(Buffer.from(video, 'base64').equals(bytes), name).toBe(false);
+  expect(videos(b)).toEqual(videos(a));
+}
+
+async function goneMidBuild(store: TestStore) {
+  const emulator = await useEmulator({ processingMs: 400 });
+  const env = { ...api(emulator), ...store.env };
+  const root = await testdir({ 'bach.yaml': textStoryboard(3) });
+  const { child, result } = startCli(['build', '--remote', store.remote, '--reporter', 'plain'], { cwd: root, env });
+  // Once the build has claimed its shots (so it is past every lookup), the team cache goes away.
+  for (let i = 0; i < 400 && store.claimsCreated() < 3; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(store.claimsCreated()).toBe(3);
+  await store.goAway();
+  const built = await result;
+  expect(child.exitCode).toBe(0);
+  expect(built.code, built.stderr + built.stdout).toBe(0);
+  expect(Object.keys(videos(root))).toHaveLength(3);
+  expect(built.stderr).toMatch(/warning: .*the next build pushes them/);
+  // Failures are one line each (claims, pushes), not one per object.
+  expect(built.stderr.match(/^warning:/gm)!.length, built.stderr).toBeLessThanOrEqual(2);
+  expect(JSON.parse(readFileSync(join(root, '.bach', 'remote-pending.json'), 'utf8')).fingerprints).toHaveLength(3);
+  await store.comeBack();
+  const next = await runCli(['build', '--remote', store.remote, '--reporter', 'plain'], { cwd: root, env });
+  expect(next.code, next.stderr).toBe(0);
+  expect(next.stdout).toMatch(/3 new results pushed/);
+  expect(existsSync(join(root, '.bach', 'remote-pending.json'))).toBe(false);
+  expect(emulator.stats().submissions.total).toBe(3);
+  // A clone now gets all three for free.
+  const clone = await testdir();
+  for (const file of ['bach.yaml', 'bach.lock']) writeFileSync(join(clone, file), readFileSync(join(root, file)));
+  const free = await runCli(['build', '--remote', store.remote, '--reporter', 'plain'], { cwd: clone, env });
+  expect(free.stdout).toMatch(/3 results fetched, free/);
+  expect(emulator.stats().submissions.total).toBe(3);
+}
+
 describe('builds sharing a folder team cache', () => {
   it('(b) two builds of the same 20 shots at the same moment pay for 20 in total and both end with all 20', async () => {
     const share = join(await testdir(), 'share');
@@ -114,61 +227,11 @@ describe('builds sharing a folder team cache', () => {
   });
 
   it('(d) a tampered video is refused with its name and not placed; the shot comes from its earlier task instead', async () => {
-    const emulator = await useEmulator({ processingMs: 20 });
-    const share = join(await testdir(), 'share');
-    mkdirSync(share);
-    const a = await testdir({ 'bach.yaml': textStoryboard(2) });
-    expect((await runCli(['build', '--remote', share], { cwd: a, env: api(emulator) })).code).toBe(0);
-    const videoDir = join(share, 'v1', 'videos');
-    const [first] = readdirSync(videoDir).sort();
-    const tampered = join(videoDir, first!);
-    const bytes = readFileSync(tampered);
-    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
-    rmSync(tampered); // written once: the store's objects are read-only links
-    writeFileSync(tampered, bytes);
-    const b = await testdir();
-    for (const file of ['bach.yaml', 'bach.lock']) writeFileSync(join(b, file), readFileSync(join(a, file)));
-    const built = await runCli(['build', '--remote', share, '--reporter', 'plain'], { cwd: b, env: api(emulator) });
-    expect(built.code, built.stderr + built.stdout).toBe(0);
-    expect(built.stderr).toMatch(new RegExp(`warning: team cache .*refused.*${first!.slice(0, 12)}`));
-    expect(built.stdout).toMatch(/1 result fetched, free/);
-    // The refused one is downloaded from the task bach.lock names (free), never placed from the team cache.
-    expect(built.stdout).toMatch(/1 result downloaded from its earlier task/);
-    expect(emulator.stats().submissions.total).toBe(2);
-    for (const [name, video] of Object.entries(videos(b))) expect(Buffer.from(video, 'base64').equals(bytes), name).toBe(false);
-    expect(videos(b)).toEqual(videos(a));
+    await tamperedVideo(await folderStore());
   });
 
   it('(e) the team cache gone mid-build: the build finishes locally, the next build pushes what is missing', async () => {
-    const emulator = await useEmulator({ processingMs: 400 });
-    const share = join(await testdir(), 'share');
-    mkdirSync(share);
-    const root = await testdir({ 'bach.yaml': textStoryboard(3) });
-    const { child, result } = startCli(['build', '--remote', share, '--reporter', 'plain'], { cwd: root, env: api(emulator) });
-    // Once the build has claimed its shots (so it is past every lookup), the share goes away.
-    const claims = join(share, 'v1', 'claims');
-    for (let i = 0; i < 400 && !(existsSync(claims) && readdirSync(claims).length === 3); i++) await new Promise((r) => setTimeout(r, 25));
-    renameSync(share, `${share}.gone`);
-    const built = await result;
-    expect(child.exitCode).toBe(0);
-    expect(built.code, built.stderr + built.stdout).toBe(0);
-    expect(Object.keys(videos(root))).toHaveLength(3);
-    expect(built.stderr).toMatch(/warning: .*share.*the next build pushes them/);
-    // Failures are one line each (claims, pushes), not one per object.
-    expect(built.stderr.match(/^warning:/gm)!.length, built.stderr).toBeLessThanOrEqual(2);
-    expect(JSON.parse(readFileSync(join(root, '.bach', 'remote-pending.json'), 'utf8')).fingerprints).toHaveLength(3);
-    renameSync(`${share}.gone`, share);
-    const next = await runCli(['build', '--remote', share, '--reporter', 'plain'], { cwd: root, env: api(emulator) });
-    expect(next.code, next.stderr).toBe(0);
-    expect(next.stdout).toMatch(/3 new results pushed/);
-    expect(existsSync(join(root, '.bach', 'remote-pending.json'))).toBe(false);
-    expect(emulator.stats().submissions.total).toBe(3);
-    // A clone now gets all three for free.
-    const clone = await testdir();
-    for (const file of ['bach.yaml', 'bach.lock']) writeFileSync(join(clone, file), readFileSync(join(root, file)));
-    const free = await runCli(['build', '--remote', share, '--reporter', 'plain'], { cwd: clone, env: api(emulator) });
-    expect(free.stdout).toMatch(/3 results fetched, free/);
-    expect(emulator.stats().submissions.total).toBe(3);
+    await goneMidBuild(await folderStore());
   });
 });
 
@@ -188,5 +251,13 @@ describe.runIf(radosgwAvailable())('builds sharing an S3 team cache (radosgw)', 
 
   it('(c) a claim whose owner was killed after the API accepted its task: the task is followed, not paid for again', async () => {
     await killedAfterPaying(`s3://${await rgw.createBucket()}/film`, rgw.env());
+  });
+
+  it('(d) a tampered video is refused with its name and not placed; the shot comes from its earlier task instead', async () => {
+    await tamperedVideo(await s3Store(rgw));
+  });
+
+  it('(e) the team cache gone mid-build: the build finishes locally, the next build pushes what is missing', async () => {
+    await goneMidBuild(await s3Store(rgw));
   });
 });
