@@ -25,10 +25,12 @@ export async function acquireFolder(
     onWaiting: (owner) => options.reporter.message('info', `waiting for another bach-render (pid ${owner.pid}) working in this folder…`),
   });
   try {
+    // An earlier build's submitter: one that was interrupted, or one that is still exiting a moment after
+    // its build ended (a build does not wait for an idle submitter to exit).
     await waitForSubmitters(join(paths.dir, 'submitters'), {
       signal: options.interrupt,
       onWaiting: (pids) =>
-        options.reporter.message('info', `waiting for an interrupted build's submitter (pid ${pids.join(', ')}) to record its last submissions — nothing it owns is sent again…`),
+        options.reporter.message('info', `waiting for an earlier build's submitter (pid ${pids.join(', ')}) to record its last submissions — nothing it owns is sent again…`),
       onStillWaiting: (pids, waitedMs) =>
         options.reporter.message(
           'info',

@@ -84,7 +84,9 @@ describe('crash safety', () => {
   });
 
   it('a second build on the same folder waits (--wait) or exits with a clear message; a lock left by a dead process is taken over', async () => {
-    const emulator = await useEmulator({ processingMs: 800 });
+    // Tasks long enough that the first build still holds the folder while two more CLIs start, even on
+    // a loaded machine (at 800 ms it had finished by then under a load of 11).
+    const emulator = await useEmulator({ processingMs: 3000 });
     const root = await testdir({ 'bach.yaml': textStoryboard(2) });
     const first = startCli(['--reporter', 'plain'], { cwd: root, env: envFor(emulator) });
     await waitForFile(join(root, '.bach/lock'));
