@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ApiError, createAbortError } from '../api/errors.js';
 import type { RequestBody } from '../contract/create-request.js';
 import type { ApiEvent, CreatedTask } from '../api/types.js';
+import type { RateGate } from '../api/rate-gate.js';
 import type { Mode } from '../contract/types.js';
 import type { AcceptedEntry, SubmittingEntry } from '../state/journal.js';
 import type { FromSubmitter, SerializedError, ToSubmitter } from './protocol.js';
@@ -41,6 +42,11 @@ export interface SubmitterOptions {
   /** `.bach/`: the submitter registers itself in `.bach/submitters/` while it works. */
   stateDir: string;
   onEvent?: (event: ApiEvent) => void;
+  /**
+   * The build's rate gate: the submitter's creates take their slots from it, ahead of the build's polls,
+   * and report their answers to it (remote-gate.ts says why). Without one the submitter sends unpaced.
+   */
+  gate?: RateGate;
 }
 
 export class SubmitterGoneError extends Error {
@@ -65,6 +71,9 @@ export function startSubmitter(options: SubmitterOptions): Submitter {
       greeted = true;
       for (const queued of outbox.splice(0)) child.send(queued);
     } else if (message.type === 'event') options.onEvent?.(message.event);
+    else if (message.type === 'acquire') grantPermit(message.id);
+    else if (message.type === 'answered') options.gate?.recordAnswered(message.permit);
+    else if (message.type === 'limited') options.gate?.recordRateLimited(message.permit, message.retryAfterMs);
     else if (message.type === 'created') settle(message.id)?.resolve({ created: message.created, entry: message.entry, ...(message.unrecorded ? { unrecorded: message.unrecorded } : {}) });
     else if (message.type === 'failed') settle(message.id)?.reject(deserialize(message.error));
   });
@@ -88,6 +97,14 @@ export function startSubmitter(options: SubmitterOptions): Submitter {
     journalDir: options.journalDir,
     stateDir: options.stateDir,
   });
+
+  // A create's slot, ahead of every poll. A closed gate (the build is closing) must not strand a
+  // create the submitter already sends: it goes at once.
+  function grantPermit(id: number) {
+    const now = { sentAt: Date.now(), waited: false };
+    const granted = options.gate ? options.gate.acquire(undefined, 'create').catch(() => now) : Promise.resolve(now);
+    void granted.then((permit) => post({ type: 'permit', id, permit }));
+  }
 
   function settle(id: number) {
     const found = pending.get(id);
