@@ -82,9 +82,9 @@ describe('RateControl', () => {
     expect(control.currentRate()).toBeGreaterThan(94.5);
     expect(control.currentRate()).toBeLessThanOrEqual(96);
     for (let i = 0; i < 200; i += 1) control.recordAnswered(3000 + i, 3100 + i, true);
-    // two more seconds: at the hold, then +0.2% of the ceiling per second
+    // two more seconds: at the hold, then +0.05% of the ceiling per second
     expect(control.currentRate()).toBeGreaterThanOrEqual(96);
-    expect(control.currentRate()).toBeLessThan(96.5);
+    expect(control.currentRate()).toBeLessThan(96.2);
   });
 
   it('paces releases at the rate once limited', () => {
