@@ -10,18 +10,18 @@ import type { CliContext } from '../util/cli-context.js';
 // already has instead of a new take of this machine's own (item 11). A task the API no longer serves,
 // or no keys, leaves the shot to be rendered as before. Nothing is asked when no such shot is planned.
 
-export async function fetchEarlierTasks(manifestFile: string, session: Session, context: CliContext, reporter: Pick<Reporter, 'message' | 'event'>): Promise<void> {
+export async function fetchEarlierTasks(manifestFile: string, session: Session, context: CliContext, reporter: Pick<Reporter, 'message' | 'event'>): Promise<number> {
   const [{ readLockedShots }, { planPaying }] = await Promise.all([import('./read-locked-shots.js'), import('./build-team-cache.js')]);
   const quiet = { ...context, stderr: { write: () => {}, isTTY: false } };
   const locked = await readLockedShots(manifestFile, quiet);
-  if (!locked.ok) return;
+  if (!locked.ok) return 0;
   const { project, shots } = await planPaying(locked);
   const byId = new Map(locked.shots.map((shot) => [shot.shotId, shot]));
   const targets = shots.flatMap((shot) => {
     const target = byId.get(shot.shot.id);
     return target && target.entry.fingerprint === shot.fingerprint && target.entry.taskId ? [target] : [];
   });
-  if (targets.length === 0) return;
+  if (targets.length === 0) return 0;
   const { pullLockResults } = await import('../render/pull-lock-results.js');
   const results = await pullLockResults({
     root: locked.manifest.root,
@@ -40,4 +40,5 @@ export async function fetchEarlierTasks(manifestFile: string, session: Session, 
   });
   const fetched = results.filter((result) => result.kind === 'api').length;
   if (fetched > 0) reporter.message('info', `${fetched} result${fetched === 1 ? '' : 's'} downloaded from ${fetched === 1 ? 'its' : 'their'} earlier task${fetched === 1 ? '' : 's'} (bach.lock's task ids), free`);
+  return fetched;
 }

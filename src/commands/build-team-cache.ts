@@ -25,6 +25,8 @@ import type { BuildClaims } from './build-claims.js';
 
 export interface BuildTeamCache {
   readonly name: string;
+  /** Results fetched when it was opened (before the build plans). */
+  readonly fetched: number;
   /** Claims what the next round would pay for; the shot ids another machine is rendering (left out of the round). */
   claimRound(): Promise<Set<string>>;
   /** The round's reporter, writing each accepted task id into its claim. */
@@ -80,8 +82,10 @@ export async function fetchFromTeamCache(manifestFile: string, settings: BuildSe
   /** Shot id → fingerprint of the shots claimed in the current round. */
   const claimed = new Map<string, string>();
 
+  let fetchedAtOpen = 0;
   try {
     const fetched = await required(() => fetchAll(locked, team, context, failed));
+    fetchedAtOpen = fetched.count;
     if (fetched.count > 0) reporter.message('info', `Team cache ${team.name}: ${fetched.count} result${fetched.count === 1 ? '' : 's'} fetched, free`);
   } catch (error) {
     await team.close();
@@ -134,6 +138,7 @@ export async function fetchFromTeamCache(manifestFile: string, settings: BuildSe
 
   return {
     name: team.name,
+    fetched: fetchedAtOpen,
     async claimRound() {
       if (team.readOnly) return new Set();
       const now = await readLocked();
@@ -193,7 +198,16 @@ export async function fetchFromTeamCache(manifestFile: string, settings: BuildSe
   /** Pushes this round's rendered results and the pending ones; the fingerprints now in the team cache. */
   async function pushResults(report: RunReport): Promise<Set<string>> {
     const inRemote = new Set<string>();
-    if (team!.readOnly) return inRemote;
+    if (team!.readOnly) {
+      // Said once per round that rendered something: a read-only team cache is a choice, but a silent one
+      // looks like a push that never happened.
+      if (report.rendered.length > 0) {
+        const { describeReadOnly } = await import('../remote/remote-settings.js');
+        const why = team!.readOnlyReason ? describeReadOnly(team!.readOnlyReason) : 'read-only';
+        reporter.message('info', `Team cache ${team!.name} is read-only here (${why}): ${report.rendered.length} new result${report.rendered.length === 1 ? '' : 's'} not pushed`);
+      }
+      return inRemote;
+    }
     const after = await readLocked();
     if (!after) return inRemote;
     const [{ pushLockResults }, { readRemotePending, writeRemotePending }, { statePaths }] = await Promise.all([

@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import type { CliContext } from '../util/cli-context.js';
 import { parseBuildFlags } from './build-flags.js';
 import { takeServeFlags } from './serve-flags.js';
+import { createWatchFreeResults } from './watch-free-results.js';
 import { readCommandSettings, reportMissingManifest } from './command-settings.js';
 import { reportDiagnostics } from '../report/report-diagnostics.js';
 import { createReporter } from '../report/create-reporter.js';
@@ -31,11 +32,6 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   }
   const root = dirname(initial.source.absFile);
   const reporter = await createReporter(settings.reporter, context);
-  // The team cache is wired into `build` only so far (commands/build-team-cache.ts): say so rather than ignore the flag.
-  const remote = settings.remote;
-  if (remote && (remote.url !== undefined || remote.readOnly || remote.require)) {
-    reporter.message('warn', 'watch does not use the team cache yet (build does): --remote, --remote-read-only and --require-remote are ignored here');
-  }
   return withSession({ settings, context, root, reporter, command: 'watch' }, async (session) => {
     // --serve: the review page on 127.0.0.1, live (watch/live-review.ts).
     const live = serve && initial.ok ? await startLiveReview(initial.source.file, root, serve.port, context.cwd) : null;
@@ -55,6 +51,8 @@ export async function run(args: string[], context: CliContext): Promise<number> 
         ...(live ? { onPageData: (data) => live.settled(data) } : {}),
         initial,
         clock: systemClock,
+        // Before a run pays: the team cache and the tasks bach.lock names (watch-free-results.ts).
+        ...(settings.dryRun ? {} : { fetchFreeResults: createWatchFreeResults(settings, context, session, systemClock) }),
       });
     } finally {
       await live?.close();

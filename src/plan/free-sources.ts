@@ -8,9 +8,8 @@ import type { EarlierTaskShotPlan, Plan, RenderShotPlan, ShotPlan } from './type
 // - `markEarlierTaskSources`: one whose locked task the API still serves comes from that earlier task —
 //   free, marked `^` "from an earlier task", `source: "earlier-task"` with the task id.
 // Never a shot held in doubt (nothing is sent for it anyway) and never one forced with --force (forcing
-// means a new take). Decided: the images such a shot would have needed stay in the upload count; the
-// count is what a build that finds the team cache gone would upload, and a build fetches first and
-// plans again anyway.
+// means a new take). The uploads are counted again for what is left to render: an image only a shot
+// that now comes for free needed is not uploaded (a build fetches first and plans again).
 
 /** The shots a free source may replace: paid renders, not held, not forced. */
 export function payingShots(plan: Plan): RenderShotPlan[] {
@@ -46,5 +45,16 @@ export function markEarlierTaskSources(plan: Plan, served: ReadonlySet<string>):
 
 function withTotals(plan: Plan, counts: { fromTeam?: number; fromEarlierTasks?: number }): Plan {
   const secondsToGenerate = plan.shots.reduce((sum, shot) => sum + shot.seconds, 0);
-  return { ...plan, totals: { ...plan.totals, ...counts, secondsToGenerate } };
+  const needed = new Set(plan.shots.flatMap((shot) => (shot.source === 'render' && !shot.heldInDoubt ? localImageDigests(shot.request) : [])));
+  const uploads = plan.uploads.filter((upload) => needed.has(upload.sha256));
+  return { ...plan, uploads, totals: { ...plan.totals, ...counts, secondsToGenerate, imagesToUpload: uploads.length } };
+}
+
+/** The sha256 of every local image in a fingerprinted request (local files appear there as `{ sha256 }`). */
+function localImageDigests(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(localImageDigests);
+  if (value === null || typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  if (typeof record.sha256 === 'string' && Object.keys(record).length === 1) return [record.sha256];
+  return Object.values(record).flatMap(localImageDigests);
 }

@@ -1,4 +1,5 @@
 import { budgetSeconds } from '../plan/create-plan.js';
+import { payingShots } from '../plan/free-sources.js';
 import { planCallsApi } from '../plan/plan-calls-api.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -44,6 +45,13 @@ export interface BuildOnceOptions {
    * terminal: src/commands/ask-to-pay.ts); false → nothing is sent. Absent: never asked.
    */
   confirm?: (plan: Plan) => Promise<boolean>;
+  /**
+   * Called when the plan would pay for a shot, before the plan is shown: fetches what is free from
+   * outside the folder (the team cache, the tasks bach.lock names: `watch` passes it; `build` fetches
+   * before it plans at all, commands/run-build.ts). True when something was fetched: the project is
+   * read and planned again, so the plan shown (and paid for) is what is left.
+   */
+  fetchFree?: (plan: Plan) => Promise<boolean>;
 }
 
 export type BuildOutcome =
@@ -57,14 +65,19 @@ export async function buildOnce(options: BuildOnceOptions): Promise<BuildOutcome
   // Before anything is read from or written to .bach/, the lockfile or the output folder (each run:
   // a link made during a watch session counts too).
   await assertProjectLinksInside({ root: manifest.root, lockfile: lockfilePathFor(manifest.file), output: manifest.output });
-  const project = await readProject(manifest, { label: options.label, origin: persistentOriginOf(settings.api), now: clock.now });
+  let project = await readProject(manifest, { label: options.label, origin: persistentOriginOf(settings.api), now: clock.now });
+  const planOf = (state: ProjectState) =>
+    createCheckedPlan(createPlanInputs(state, settings, session?.sessionUploaded() ?? []), { cacheDir: state.paths.cache, warn: (message) => reporter.message('warn', message) });
   // Holding the folder lock: a lockfile write killed midway left its temp file beside bach.yaml (the
   // journal's leftovers are swept once per session by acquireFolder, never here: in watch mode this
   // session's submitter may be writing one right now).
   if (session) await removeStaleLockfileTemps(project.lockPath);
   for (const notice of project.notices) reporter.message('warn', notice);
-  const inputs = createPlanInputs(project, settings, session?.sessionUploaded() ?? []);
-  const plan = await createCheckedPlan(inputs, { cacheDir: project.paths.cache, warn: (message) => reporter.message('warn', message) });
+  let plan = await planOf(project);
+  if (session && !settings.dryRun && options.fetchFree && payingShots(plan).length > 0 && (await options.fetchFree(plan))) {
+    project = await readProject(manifest, { label: options.label, origin: persistentOriginOf(settings.api), now: clock.now });
+    plan = await planOf(project);
+  }
   reporter.plan(plan, options.label);
   await recordNoOp(project, plan, { manifestStamp: options.manifestStamp, narrowed: settings.only.length > 0 || settings.force.length > 0 });
 

@@ -10,6 +10,7 @@ import { loadManifest, type LoadResult } from '../manifest/load.js';
 import type { WatchEvent, WatchRunResult } from '../report/watch-events.js';
 import { countErrors } from '../manifest/diagnostics.js';
 import { createSpendMeter, type SpendMeter } from './spend-meter.js';
+import type { FreeResults } from './watch-session.js';
 import { listFilesOfInvalid, listWatchFiles } from './watch-list.js';
 
 // One run of a watch session: load → (invalid: diagnostics, keep the last good state and watch what
@@ -34,7 +35,7 @@ export interface WatchState {
 
 /** What a run needs: the session's options (watch-session.ts) and the session's live state. */
 export interface WatchRunContext
-  extends Pick<WatchSessionOptions, 'settings' | 'context' | 'root' | 'session' | 'reporter' | 'createRunReporter' | 'clock' | 'onPageData'> {
+  extends Pick<WatchSessionOptions, 'settings' | 'context' | 'root' | 'session' | 'reporter' | 'createRunReporter' | 'clock' | 'onPageData' | 'fetchFreeResults'> {
   state: WatchState;
   setFiles(files: string[]): Promise<void>;
   /** Before the run reads anything: what it is about to read is not a change any more. */
@@ -94,6 +95,15 @@ async function loadAndBuild(ctx: WatchRunContext): Promise<{ result: WatchRunRes
   state.current = meter;
   const remaining = settings.maxSeconds === undefined ? undefined : Math.max(0, settings.maxSeconds - state.spentSeconds);
   let built;
+  // Before a run pays, what is free from outside the folder (the team cache, the tasks bach.lock
+  // names); after it, what it rendered goes to the team cache.
+  let free: FreeResults | null = null;
+  const fetchFree = ctx.fetchFreeResults
+    ? async (plan: Plan) => {
+        free = await ctx.fetchFreeResults!(loaded.source.absFile, meter.reporter, plan);
+        return free.fetched > 0;
+      }
+    : undefined;
   try {
     built = await buildOnce({
       manifest,
@@ -107,8 +117,11 @@ async function loadAndBuild(ctx: WatchRunContext): Promise<{ result: WatchRunRes
       // A result whose shot was edited since its submission stays in the cache (paid for), unplaced.
       isCurrent: (shotId, fingerprint) => state.latest === null || state.latest.get(shotId) === fingerprint,
       ...(context.stdin && shouldAskToPay(settings, context) ? { confirm: (plan: Plan) => waitForEnter(ctx, meter.reporter, plan, context.stdin!) } : {}),
+      ...(fetchFree ? { fetchFree } : {}),
     });
+    if (built.kind === 'done') await (free as FreeResults | null)?.pushRendered(built.report.interrupted ? null : built.report);
   } finally {
+    await (free as FreeResults | null)?.close();
     state.spentSeconds += meter.spentSeconds();
     state.current = null;
     state.latest = null;

@@ -3,6 +3,8 @@ import type { Session } from '../session/session.js';
 import type { CliContext } from '../util/cli-context.js';
 import { BachError } from '../errors.js';
 import type { LoadResult } from '../manifest/load.js';
+import type { Plan } from '../plan/types.js';
+import type { RunReport } from '../render/run-report.js';
 import type { Reporter } from '../report/reporter.js';
 import type { Clock } from '../util/clock.js';
 import { readCurrentFingerprints } from './current-fingerprints.js';
@@ -42,7 +44,22 @@ export interface WatchSessionOptions {
   timers?: SchedulerTimers;
   /** `--serve`: each run's settled page data goes to the live page. */
   onPageData?: (data: import('../review/review-data.js').ReviewData | null) => void;
+  /**
+   * What a run does before it pays (given by the command: commands/watch-free-results.ts): fetch
+   * what is free from the team cache and from the tasks bach.lock names; after the run, push.
+   */
+  fetchFreeResults?: FetchFreeResults;
 }
+
+/** Free results fetched for one run, and what to do with the team cache after it. */
+export interface FreeResults {
+  fetched: number;
+  pushRendered(report: RunReport | null): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** `plan`: the run's plan, which pays for something (what to look for). */
+export type FetchFreeResults = (manifestFile: string, reporter: Reporter, plan: Plan) => Promise<FreeResults>;
 
 export async function runWatchSession(options: WatchSessionOptions): Promise<number> {
   const { context, root } = options;

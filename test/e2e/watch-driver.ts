@@ -63,10 +63,10 @@ export interface WatchDriver {
   stop(): Promise<CliResult>;
 }
 
-export function startWatch(root: string, emulator: TestEmulator, args: string[] = []): WatchDriver {
+export function startWatch(root: string, emulator: TestEmulator, args: string[] = [], env: Record<string, string> = {}): WatchDriver {
   const { child, result } = startCli(['watch', '--reporter', 'json', '--debounce', '100', ...args], {
     cwd: root,
-    env: { BACH_BASE_URL: emulator.url, BACH_ACCESS_KEY: emulator.accessKey, BACH_SECRET_KEY: emulator.secretKey, BACH_POLL_INTERVAL: '0.02' },
+    env: { BACH_BASE_URL: emulator.url, BACH_ACCESS_KEY: emulator.accessKey, BACH_SECRET_KEY: emulator.secretKey, BACH_POLL_INTERVAL: '0.02', ...env },
   });
   let stdout = '';
   let stderr = '';

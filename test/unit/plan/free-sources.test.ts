@@ -82,3 +82,22 @@ describe('markEarlierTaskSources', () => {
     expect(json.totals).toMatchObject({ fromTeam: 1, fromEarlierTasks: 1 });
   });
 });
+
+describe('the uploads of a plan with free sources', () => {
+  it('counts only the images of what is still to render: an image only a free shot needed is not uploaded', () => {
+    const imageDigests = digestsOf({ 'frames/a.png': 'a', 'frames/shared.png': 'shared' });
+    const withImages = makeManifest([
+      makeShot({ id: 'a', mode: 'image-to-video', image: { kind: 'file', path: 'frames/a.png' }, seed: 1 }),
+      makeShot({ id: 'b', mode: 'multi-image-to-video', images: [{ kind: 'file', path: 'frames/a.png' }, { kind: 'file', path: 'frames/shared.png' }], seed: 2 }),
+      makeShot({ id: 'c', mode: 'image-to-video', image: { kind: 'file', path: 'frames/shared.png' }, seed: 3 }),
+    ]);
+    const planned = createPlan(planInputs(withImages, imageDigests));
+    expect(planned.totals.imagesToUpload).toBe(2);
+    const fp = (id: string) => planned.shots.find((shot) => shot.shot.id === id)!.fingerprint;
+    // a and b free: only c renders, and it needs shared.png alone.
+    const marked = markTeamSources(planned, new Set([fp('a'), fp('b')]));
+    expect(marked.uploads.map((upload) => upload.path)).toEqual(['frames/shared.png']);
+    expect(marked.totals.imagesToUpload).toBe(1);
+    expect(formatPlan(markTeamSources(planned, new Set([fp('a'), fp('b'), fp('c')])), palette)).toContain('Plan: nothing to render (no cost), 3 from the team cache.');
+  });
+});
