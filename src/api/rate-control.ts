@@ -11,10 +11,11 @@
 //   server answered while we sent too fast IS its limit), and the rate restarts at `initialFactor` × it.
 // - Each answered request that had to wait for its slot (demand above the rate) lets the rate climb:
 //   quickly (`climbPerSecond` of the ceiling per second of saturated traffic) up to `holdFactor` × the
-//   ceiling, where it holds; above that only a slow probe (`probePerSecond`), so that a limit that was
-//   raised is found again, at the price of about one 429 (and one paused Retry-After) per
-//   (1 − holdFactor) / probePerSecond = 80 s of saturated traffic: under 1% of the requests even at a
-//   limit of 2 per second, and a limit raised by 10% is found within about three minutes. Requests that did not wait add nothing: an idle client does not talk itself into
+//   ceiling, where it holds; above that only a slow probe, so that a limit that was raised (or an
+//   estimate a spurious 429 set too low) is found again. The probe starts at `probePerSecond` of the
+//   ceiling per second and doubles every `probeDoublingMs` without a 429: at the real limit that costs
+//   one 429 (and one paused Retry-After) per about 70 s of saturated traffic — under 1% of the
+//   requests even at a limit of 2 per second — and an estimate ten times too low recovers in minutes. Requests that did not wait add nothing: an idle client does not talk itself into
 //   a rate it never tried.
 // - Every counted 429 also pauses all requests: for its Retry-After (a fixed window's Retry-After is the
 //   time to its next boundary, so the pause aligns to it), else for `pauseBaseMs` doubled per consecutive
@@ -28,11 +29,17 @@ export interface RateControlOptions {
   holdFactor: number;
   climbPerSecond: number;
   probePerSecond: number;
+  probeDoublingMs: number;
   minRate: number;
   /** Requests per second assumed when the first 429 comes with nothing answered before it. */
   startFloor: number;
   maxRate: number;
+  /** The shortest window a limit is estimated over (the first 429's). */
   windowMs: number;
+  /** Once paced, the estimate's window spans at least this many requests at the rate… */
+  estimateSamples: number;
+  /** …but no more than this. */
+  maxWindowMs: number;
   pauseBaseMs: number;
   pauseMaxMs: number;
 }
@@ -42,10 +49,13 @@ export const DEFAULT_RATE_CONTROL: RateControlOptions = {
   holdFactor: 0.96,
   climbPerSecond: 0.05,
   probePerSecond: 0.0005,
+  probeDoublingMs: 60_000,
   minRate: 0.2,
   startFloor: 1,
   maxRate: 10_000,
   windowMs: 1000,
+  estimateSamples: 10,
+  maxWindowMs: 30_000,
   pauseBaseMs: 1000,
   pauseMaxMs: 30_000,
 };
@@ -106,7 +116,9 @@ export class RateControl {
     if (!waited) return;
     // One waited answer is 1/rate seconds of saturated traffic.
     const hold = options.holdFactor * this.ceiling;
-    const perSecond = this.rate < hold ? options.climbPerSecond : options.probePerSecond;
+    const quietPeriods = Math.floor(Math.max(0, now - this.lastDecreaseAt) / options.probeDoublingMs);
+    const probe = Math.min(options.climbPerSecond, options.probePerSecond * 2 ** Math.min(quietPeriods, 30));
+    const perSecond = this.rate < hold ? options.climbPerSecond : probe;
     const next = this.rate + (perSecond * this.ceiling) / this.rate;
     this.rate = Math.min(options.maxRate, this.rate < hold ? Math.min(hold, next) : next);
   }
@@ -116,8 +128,11 @@ export class RateControl {
     const { options } = this;
     this.trimWindow(now);
     // What was answered in the window before this request was sent: answers to later ones may still
-    // be on their way (a slow server would be underestimated by its latency).
-    const observed = this.answered.filter((t) => t > sentAt - options.windowMs && t <= sentAt).length / (options.windowMs / 1000);
+    // be on their way (a slow server would be underestimated by its latency). Once paced, the window
+    // holds at least `estimateSamples` requests: at 2 per second a 1-s window counts 1 or 2, an
+    // estimate off by half.
+    const windowMs = this.estimateWindowMs();
+    const observed = this.answered.filter((t) => t > sentAt - windowMs && t <= sentAt).length / (windowMs / 1000);
     if (this.rate === undefined) {
       // Nothing answered in the window (the very first request was refused) says little about the
       // limit: start from `startFloor` per second rather than crawl at the minimum.
@@ -139,9 +154,15 @@ export class RateControl {
     return this.pausedUntil - now;
   }
 
-  /** Keeps two windows: a 429 looks at the window before its request was sent, which its latency ago. */
+  private estimateWindowMs(): number {
+    const { options } = this;
+    if (this.rate === undefined) return options.windowMs;
+    return Math.min(options.maxWindowMs, Math.max(options.windowMs, (options.estimateSamples * 1000) / this.rate));
+  }
+
+  /** Keeps a window more than the estimate's: a 429 looks at the window before its request was sent. */
   private trimWindow(now: number): void {
-    const from = now - 2 * this.options.windowMs;
+    const from = now - this.options.windowMs - this.estimateWindowMs();
     while (this.answered.length > 0 && (this.answered[0] ?? 0) <= from) this.answered.shift();
   }
 }

@@ -87,6 +87,34 @@ describe('RateControl', () => {
     expect(control.currentRate()).toBeLessThan(96.2);
   });
 
+  it('estimates a slow limit over ten requests, not one second (at 2/s a second holds 1 or 2)', () => {
+    const control = new RateControl();
+    control.recordAnswered(100, 105, false);
+    control.recordAnswered(600, 605, false);
+    control.recordRateLimited(900, 905); // 2 answered in the first second: 2/s, 1.8/s paced
+    expect(control.estimatedLimit()).toBe(2);
+    for (let t = 1000; t <= 11_000; t += 555) control.recordAnswered(t, t + 5, true);
+    // A refused request sent a second after the last answer: one second's window holds nothing.
+    control.recordRateLimited(12_000, 12_005);
+    expect(control.estimatedLimit()).toBeGreaterThan(1.4);
+  });
+
+  it('recovers from an estimate set far too low: the probe doubles every minute without a 429', () => {
+    const control = new RateControl();
+    control.recordRateLimited(0, 0); // nothing answered: 1/s assumed (say the real limit is 10/s)
+    let now = 0;
+    let rate = control.currentRate() ?? 0;
+    // Saturated traffic at the current rate, never refused, for ten minutes.
+    while (now < 600_000) {
+      now += 1000 / rate;
+      control.recordRelease(now);
+      control.recordAnswered(now, now + 5, true);
+      rate = control.currentRate() ?? 0;
+      if (now < 60_000) expect(rate).toBeLessThan(1.03); // the first minute: only the slow probe
+    }
+    expect(rate).toBeGreaterThan(10);
+  });
+
   it('paces releases at the rate once limited', () => {
     const control = new RateControl({ startFloor: 1 });
     control.recordRateLimited(0, 0, 0); // nothing answered yet: 0.9/s
@@ -311,10 +339,11 @@ describe('pacing under a server limit (virtual time, 8 concurrent pollers)', () 
   });
 
   // Answers that take 100–500 ms there and back reach the server bunched, whatever the spacing of
-  // the sends: a fixed window then refuses some, and the estimate settles lower. Still few 429s.
-  it('fixed window 10/s, 50–250 ms latency each way: ≤ 1% answered 429, ≥ 75% used', async () => {
+  // the sends: a fixed window then refuses some, and the estimate settles lower (about 75% used, with
+  // the estimate over at least 10 requests; 80% over one second). Still few 429s.
+  it('fixed window 10/s, 50–250 ms latency each way: ≤ 1% answered 429, ≥ 70% used', async () => {
     const result = await simulatePolling(fixedWindow(10, true), { pollIntervalMs: 0, seconds: 60, latencyMs: 50 });
     expect(result.share).toBeLessThanOrEqual(0.01);
-    expect(result.acceptedPerSecond).toBeGreaterThanOrEqual(10 * 0.75);
+    expect(result.acceptedPerSecond).toBeGreaterThanOrEqual(10 * 0.7);
   });
 });
