@@ -7,16 +7,18 @@
 //   answers that were still in flight at that 429 (sent before it) refine the estimate upwards.
 // - A later 429 — only one for a request sent after the last adjustment: the requests already in flight
 //   at the old rate say nothing about the new one — lowers the ceiling to the smaller of the rate that
-//   drew it and what was answered in the last window (both are at or above the real limit: what the
-//   server answered while we sent too fast IS its limit), and the rate restarts at `initialFactor` × it.
+//   drew it and what was answered in the window before it was sent (what the server answered while we
+//   sent too fast IS its limit; the window spans at least `estimateSamples` requests, since at 2 per
+//   second one second counts 1 or 2), and the rate restarts at `initialFactor` × it.
 // - Each answered request that had to wait for its slot (demand above the rate) lets the rate climb:
 //   quickly (`climbPerSecond` of the ceiling per second of saturated traffic) up to `holdFactor` × the
 //   ceiling, where it holds; above that only a slow probe, so that a limit that was raised (or an
 //   estimate a spurious 429 set too low) is found again. The probe starts at `probePerSecond` of the
 //   ceiling per second and doubles every `probeDoublingMs` without a 429: at the real limit that costs
 //   one 429 (and one paused Retry-After) per about 70 s of saturated traffic — under 1% of the
-//   requests even at a limit of 2 per second — and an estimate ten times too low recovers in minutes. Requests that did not wait add nothing: an idle client does not talk itself into
-//   a rate it never tried.
+//   requests even at a limit of 2 per second — and an estimate ten times too low recovers in about nine
+//   minutes of saturated traffic. Requests that did not wait add nothing: an idle client does not talk
+//   itself into a rate it never tried.
 // - Every counted 429 also pauses all requests: for its Retry-After (a fixed window's Retry-After is the
 //   time to its next boundary, so the pause aligns to it), else for `pauseBaseMs` doubled per consecutive
 //   429 (capped at `pauseMaxMs`).
