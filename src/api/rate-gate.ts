@@ -2,7 +2,8 @@ import { createAbortError } from './errors.js';
 import { RateControl, type RateControlOptions } from './rate-control.js';
 import type { Clock } from '../util/clock.js';
 
-// One pacer for all API requests of a client (CDN downloads do not pass through it). A request calls
+// One pacer for all API requests of a client. Result downloads and URL checks go to the CDN, which is
+// not the API and does not count against the key's limit, so they do not pass through it. A request calls
 // acquire() before each attempt and reports the answer with the permit it got; rate-control.ts decides
 // the pace. The build's submitter process sends its creates through the build's gate too (it asks for
 // each permit over IPC: src/submitter/), so the key's one budget has one pacer. Invariants:
