@@ -7,9 +7,10 @@
 //   answers that were still in flight at that 429 (sent before it) refine the estimate upwards.
 // - A later 429 — only one for a request sent after the last adjustment: the requests already in flight
 //   at the old rate say nothing about the new one — lowers the ceiling to the smaller of the rate that
-//   drew it and what was answered in the window before it was sent (what the server answered while we
-//   sent too fast IS its limit; the window spans at least `estimateSamples` requests, since at 2 per
-//   second one second counts 1 or 2), and the rate restarts at `initialFactor` × it.
+//   drew it and the rate the server answered before it was sent (what the server answered while we
+//   sent too fast IS its limit): counted since the previous adjustment while the client stayed busy,
+//   and over at least `estimateSamples` requests (at 2 per second one second counts 1 or 2). Then the
+//   rate restarts at `initialFactor` × it.
 // - Each answered request that had to wait for its slot (demand above the rate) lets the rate climb:
 //   quickly (`climbPerSecond` of the ceiling per second of saturated traffic) up to `holdFactor` × the
 //   ceiling, where it holds; above that only a slow probe, so that a limit that was raised (or an
@@ -72,6 +73,8 @@ export class RateControl {
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
   private firstLimitedAt = Number.POSITIVE_INFINITY;
   private lastReleaseAt = Number.NEGATIVE_INFINITY;
+  /** The last send that did not wait for its slot: demand was below the rate then. */
+  private lastIdleAt = Number.NEGATIVE_INFINITY;
   private consecutiveLimited = 0;
   /** Send times of answered (non-429) requests in the last window, oldest first. */
   private readonly answered: number[] = [];
@@ -115,7 +118,10 @@ export class RateControl {
       this.rate = Math.max(this.rate, observed * options.initialFactor);
       return;
     }
-    if (!waited) return;
+    if (!waited) {
+      this.lastIdleAt = Math.max(this.lastIdleAt, sentAt);
+      return;
+    }
     // One waited answer is 1/rate seconds of saturated traffic.
     const hold = options.holdFactor * this.ceiling;
     const quietPeriods = Math.floor(Math.max(0, now - this.lastDecreaseAt) / options.probeDoublingMs);
@@ -133,8 +139,15 @@ export class RateControl {
     // be on their way (a slow server would be underestimated by its latency). Once paced, the window
     // holds at least `estimateSamples` requests: at 2 per second a 1-s window counts 1 or 2, an
     // estimate off by half.
-    const windowMs = this.estimateWindowMs();
-    const observed = this.answered.filter((t) => t > sentAt - windowMs && t <= sentAt).length / (windowMs / 1000);
+    // Paced, the window reaches back to the last adjustment (the server's budget was empty then too,
+    // so what it answered in between is its limit × the time — a token bucket's burst, spent after the
+    // first 429, would otherwise pass for a higher limit again and again), unless the client went idle
+    // since (an idle stretch proves nothing about the limit), and no further than `maxWindowMs`.
+    const from =
+      this.rate === undefined
+        ? sentAt - options.windowMs
+        : Math.max(sentAt - options.maxWindowMs, Math.min(sentAt - this.estimateWindowMs(), Math.max(this.lastDecreaseAt, this.lastIdleAt)));
+    const observed = this.answered.filter((t) => t > from && t <= sentAt).length / ((sentAt - from) / 1000);
     if (this.rate === undefined) {
       // Nothing answered in the window (the very first request was refused) says little about the
       // limit: start from `startFloor` per second rather than crawl at the minimum.
@@ -162,9 +175,9 @@ export class RateControl {
     return Math.min(options.maxWindowMs, Math.max(options.windowMs, (options.estimateSamples * 1000) / this.rate));
   }
 
-  /** Keeps a window more than the estimate's: a 429 looks at the window before its request was sent. */
+  /** Keeps a window more than the longest estimate's: a 429 looks at the window before its request was sent. */
   private trimWindow(now: number): void {
-    const from = now - this.options.windowMs - this.estimateWindowMs();
+    const from = now - this.options.windowMs - this.options.maxWindowMs;
     while (this.answered.length > 0 && (this.answered[0] ?? 0) <= from) this.answered.shift();
   }
 }

@@ -54,12 +54,12 @@ describe('RateControl', () => {
     expect(first).toBeCloseTo(0.9 * 99, 5);
     control.recordRateLimited(990, 1005); // sent before the adjustment
     expect(control.currentRate()).toBe(first);
-    // Paced at ~89/s, the server answered 60 in the second before the next refused request: that is
-    // its limit, and the rate restarts at 0.9 × it.
-    for (let i = 0; i < 60; i += 1) control.recordAnswered(2001 + i * 16, 3000, true);
+    // Paced at ~89/s, the server answered 60 in the two seconds since the adjustment, before the next
+    // refused request: 30/s is its limit, and the rate restarts at 0.9 × it.
+    for (let i = 0; i < 60; i += 1) control.recordAnswered(1001 + i * 33, 3000, true);
     control.recordRateLimited(3000, 3000);
-    expect(control.estimatedLimit()).toBe(60);
-    expect(control.currentRate()).toBeCloseTo(54, 5);
+    expect(control.estimatedLimit()).toBe(30);
+    expect(control.currentRate()).toBeCloseTo(27, 5);
   });
 
   it('never raises the estimate on a 429: the rate that drew it is an upper bound', () => {
@@ -97,6 +97,19 @@ describe('RateControl', () => {
     // A refused request sent a second after the last answer: one second's window holds nothing.
     control.recordRateLimited(12_000, 12_005);
     expect(control.estimatedLimit()).toBeGreaterThan(1.4);
+  });
+
+  it("does not take a token bucket's burst for its rate again: the estimate counts since the last 429", () => {
+    const control = new RateControl();
+    // The first second: a burst of 10 plus 10 per second refilled — 20 answered — then the first 429.
+    for (let t = 0; t < 1000; t += 50) control.recordAnswered(t, t + 5, false);
+    control.recordRateLimited(1000, 1005, 1000);
+    expect(control.estimatedLimit()).toBe(19); // too high: the burst is in it
+    // Paced at 17/s after the pause, the bucket (10/s) refills 10 during the pause and runs dry again
+    // 10 / (17 − 10) ≈ 1.4 s later: 10 + 10 × 2.4 ≈ 34 answered since the first 429.
+    for (let i = 0; i < 34; i += 1) control.recordAnswered(2005 + i * 41, 2010 + i * 41, true);
+    control.recordRateLimited(3400, 3405, 1000);
+    expect(control.estimatedLimit()).toBeLessThan(15); // 34 in 2.4 s; one second would say 24
   });
 
   it('recovers from an estimate set far too low: the probe doubles every minute without a 429', () => {
@@ -339,11 +352,12 @@ describe('pacing under a server limit (virtual time, 8 concurrent pollers)', () 
   });
 
   // Answers that take 100–500 ms there and back reach the server bunched, whatever the spacing of
-  // the sends: a fixed window then refuses some, and the estimate settles lower (about 75% used, with
-  // the estimate over at least 10 requests; 80% over one second). Still few 429s.
-  it('fixed window 10/s, 50–250 ms latency each way: ≤ 1% answered 429, ≥ 70% used', async () => {
+  // the sends: a fixed window then refuses some, and the estimate settles lower (about 68% used with
+  // the estimate counted since the previous 429; 80% when it counted one second, which let a token
+  // bucket's burst pass for a higher limit at every 429). Still few 429s. Not a target of issue 14.
+  it('fixed window 10/s, 50–250 ms latency each way: ≤ 1% answered 429, ≥ 65% used', async () => {
     const result = await simulatePolling(fixedWindow(10, true), { pollIntervalMs: 0, seconds: 60, latencyMs: 50 });
     expect(result.share).toBeLessThanOrEqual(0.01);
-    expect(result.acceptedPerSecond).toBeGreaterThanOrEqual(10 * 0.7);
+    expect(result.acceptedPerSecond).toBeGreaterThanOrEqual(10 * 0.65);
   });
 });
