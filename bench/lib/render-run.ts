@@ -23,9 +23,11 @@ export async function renderFromScratch(
   emulator: EmulatorProcess,
   settings: Parameters<EmulatorProcess['prepare']>[0],
   args: string[],
-  options: { rss?: boolean; timeoutMs?: number } = {},
+  options: { rss?: boolean; timeoutMs?: number; env?: NodeJS.ProcessEnv; afterReset?: () => Promise<void> } = {},
 ): Promise<RenderRun> {
   await resetProject(root);
+  // What a scenario puts back into the fresh project (e.g. durations an earlier build learned).
+  await options.afterReset?.();
   await emulator.prepare(settings);
   const lines: LogLine[] = [];
   const events: RenderRun['events'] = [];
@@ -33,7 +35,7 @@ export async function renderFromScratch(
   try {
     const running = startNode([CLI, 'build', '--reporter', 'json', ...args], {
       cwd: root,
-      env: emulator.cliEnv(),
+      env: emulator.cliEnv(options.env),
       rss: options.rss ?? false,
       timeoutMs: options.timeoutMs ?? 600_000,
       onLine(line, atMs) {

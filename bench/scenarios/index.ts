@@ -1,3 +1,4 @@
+import { adaptivePollScenario } from './adaptive-poll.js';
 import { downloadMemoryScenario } from './download-memory.js';
 import { encodeScenario } from './encode.js';
 import { makespanScenario } from './makespan.js';
@@ -11,4 +12,4 @@ import { watchLatencyScenario } from './watch-latency.js';
 import type { Scenario } from './types.js';
 
 // Every scenario, in the order of the figures.
-export const SCENARIOS: readonly Scenario[] = [noopScenario, makespanScenario, rateLimitScenario, uploadMemoryScenario, downloadMemoryScenario, watchLatencyScenario, planScalingScenario, encodeScenario, teamCacheScenario, refusalScenario];
+export const SCENARIOS: readonly Scenario[] = [noopScenario, makespanScenario, adaptivePollScenario, rateLimitScenario, uploadMemoryScenario, downloadMemoryScenario, watchLatencyScenario, planScalingScenario, encodeScenario, teamCacheScenario, refusalScenario];

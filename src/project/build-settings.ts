@@ -72,6 +72,8 @@ export interface BuildSettings {
   /** The API keys as a build would use them, whether or not this command sends: no prompt may contain them (manifest rules). */
   guardedSecrets: readonly GuardedSecret[];
   pollIntervalMs: number;
+  /** `BACH_POLL`: `adaptive` (default) polls near each task's learned end; `fixed` every pollIntervalMs, as before. */
+  adaptivePoll: boolean;
   /** Shot ids of `--only` / `--force`, split and trimmed; checked against the manifest by the plan step. */
   only: readonly string[];
   force: readonly string[];

@@ -18,7 +18,12 @@ import { guardedSecretsOf } from './guarded-secrets.js';
 //                 needed only when the command will send something (not plan, not --dry-run, not
 //                 the embedded emulator, which hands out its own keys).
 //   poll interval --poll-interval, else BACH_POLL_INTERVAL (environment, then `.env`), else 10 s
-//                 (1 s against the embedded emulator).
+//                 (1 s against the embedded emulator). It is the floor: the adaptive poller never
+//                 polls a task sooner after its previous poll (render/poll-schedule.ts).
+//   poll schedule BACH_POLL (environment, then `.env`): `adaptive` (the default: near each task's
+//                 learned end) or `fixed` (every poll interval, ±10%, as before issue 14). An
+//                 environment setting rather than a flag: it is for comparing and for the rare
+//                 server whose timings mislead, not for every build.
 //   the rest      as the flags say: selection (split, trimmed ids), concurrency, retries, budget.
 
 const DEFAULT_POLL_MS = 10_000;
@@ -42,6 +47,7 @@ export function resolveBuildSettings(flags: BuildFlags, env: Env, dotenv: DotEnv
     ...readCredentialsIfSending(talks, withDotEnv),
     guardedSecrets: guardedSecretsOf(withDotEnv),
     pollIntervalMs: flags.pollIntervalMs ?? readPollInterval(withDotEnv) ?? (api.kind === 'emulator' ? EMULATOR_POLL_MS : DEFAULT_POLL_MS),
+    adaptivePoll: readPollSchedule(withDotEnv) === 'adaptive',
     only: parseIdList(flags.only),
     force: parseIdList(flags.force),
     concurrency: flags.concurrency,
@@ -75,6 +81,13 @@ function readPollInterval(env: Env): number | undefined {
   const text = env.BACH_POLL_INTERVAL;
   if (text === undefined || text.trim() === '') return undefined;
   return Math.round(parseNumber('BACH_POLL_INTERVAL', text, { min: 0.001 }) * 1000);
+}
+
+function readPollSchedule(env: Env): 'adaptive' | 'fixed' {
+  const text = env.BACH_POLL?.trim().toLowerCase();
+  if (text === undefined || text === '' || text === 'adaptive') return 'adaptive';
+  if (text === 'fixed') return 'fixed';
+  throw new BachError('bad-setting', `BACH_POLL must be "adaptive" or "fixed", got "${env.BACH_POLL}"`);
 }
 
 function definedOnly(env: Env): Record<string, string> {

@@ -9,6 +9,7 @@ import type { HashCache } from '../state/hash-cache.js';
 import { InDoubtLog } from '../state/in-doubt-log.js';
 import type { Journal, JournalEntry } from '../state/journal.js';
 import type { StatePaths } from '../state/paths.js';
+import { readTaskDurations, writeTaskDurations } from '../state/task-durations.js';
 import type { UploadRecords } from '../state/upload-records.js';
 import type { Submitter } from '../submitter/host.js';
 import type { Clock } from '../util/clock.js';
@@ -57,6 +58,8 @@ export interface ExecuteOptions {
   concurrency: number;
   retries: number;
   pollIntervalMs: number;
+  /** Poll near each task's learned end (default); false: every pollIntervalMs, as before (`BACH_POLL=fixed`). */
+  adaptivePoll?: boolean;
   allowRerender: boolean;
   createGraceMs?: number;
   maxBatchBytes?: number;
@@ -89,6 +92,9 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
     emit: options.emit,
     ...(options.maxBatchBytes ? { maxBatchBytes: options.maxBatchBytes } : {}),
   });
+  // What earlier builds learned about task durations; a damaged file is ignored with a warning.
+  const learned = await readTaskDurations(options.paths.dir);
+  if (learned.warning) options.emit({ type: 'notice', level: 'warn', message: learned.warning });
   const context: RunContext = {
     api: options.api,
     submitter: options.submitter,
@@ -99,7 +105,7 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
     lockWriter: options.lockWriter,
     hashCache: options.hashCache,
     images,
-    options: { retries: options.retries, pollIntervalMs: options.pollIntervalMs, allowRerender: options.allowRerender },
+    options: { retries: options.retries, pollIntervalMs: options.pollIntervalMs, adaptivePoll: options.adaptivePoll ?? true, allowRerender: options.allowRerender },
     interrupt,
     hardStop: hard.signal,
     clock: options.clock,
@@ -111,6 +117,7 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
     apiOrigin: options.origin,
     slots: new Semaphore(options.concurrency),
     transfers: new Semaphore(Math.max(2, options.concurrency)),
+    durations: learned.durations,
   };
   // Warnings an earlier build could not show (it was killed before its summary).
   const earlierInDoubt = context.inDoubtLog.read();
@@ -145,6 +152,10 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
   const outcomes = await Promise.all(jobs);
   await images.done;
   await options.lockWriter.flush();
+  await writeTaskDurations(options.paths.dir, context.durations).catch((error: unknown) => {
+    // Only a poll schedule is lost: the next build polls at the fixed interval until it has timed tasks again.
+    options.emit({ type: 'notice', level: 'warn', message: `could not keep the task durations learned (${error instanceof Error ? error.message : String(error)})` });
+  });
   interrupt.removeEventListener('abort', onInterrupt);
   const report = createRunReport(outcomes, {
     unchanged: plan.totals.unchanged,

@@ -4,9 +4,11 @@ import type { AcceptedEntry } from '../state/journal.js';
 import type { CacheRecord } from '../state/result-cache.js';
 import { collectResult, InvalidResultError } from './collect-result.js';
 import { placeAndLock, type PlaceTarget } from './place-result.js';
+import { summarizeDurations } from './poll-schedule.js';
 import { pollUntilDone } from './poll-task.js';
 import type { RunContext } from './run-context.js';
 import { CODE } from '../contract/business-codes.js';
+import type { TaskKind } from '../state/task-durations.js';
 
 // From an accepted task to a placed, locked video: poll → download into the cache → drop the journal
 // entry (the result is safe now) → place the output and lock it, unless the shot has moved on (then
@@ -25,15 +27,18 @@ export type FollowOutcome =
 /**
  * `releaseSlot` gives back the concurrency slot the task held while it was on the server: called as
  * soon as polling ends, before the download, which runs under the transfer pool instead.
+ * `acceptedAt`: clock.now() when this build saw the create accepted; a task resumed from an earlier
+ * build has none, and is polled at the fixed interval and not timed.
  */
 export async function followTask(
   context: RunContext,
   entry: AcceptedEntry,
   target: PlaceTarget & { place: boolean },
   releaseSlot: () => void,
+  acceptedAt?: number,
 ): Promise<FollowOutcome> {
   try {
-    return await pollAndCollect(context, entry, target, releaseSlot);
+    return await pollAndCollect(context, entry, target, releaseSlot, acceptedAt);
   } finally {
     releaseSlot();
   }
@@ -44,22 +49,29 @@ async function pollAndCollect(
   entry: AcceptedEntry,
   target: PlaceTarget & { place: boolean },
   releaseSlot: () => void,
+  acceptedAt: number | undefined,
 ): Promise<FollowOutcome> {
   const { api, interrupt, emit } = context;
   const { taskId } = entry;
   const shot = target.shotId;
+  const kind = taskKindOf(entry);
   let state;
   try {
-    state = await pollUntilDone(api, entry.mode, taskId, {
+    const polled = await pollUntilDone(api, entry.mode, taskId, {
       intervalMs: context.options.pollIntervalMs,
       signal: interrupt,
       clock: context.clock,
+      acceptedAt,
+      // `BACH_POLL=fixed`: the fixed poller, though durations are still learned for later builds.
+      learned: kind && context.options.adaptivePoll ? summarizeDurations(context.durations.samplesFor(kind)) : undefined,
       onStatus: (s) => {
         if (target.place && (s.status === 'TASK_PENDING' || s.status === 'TASK_PROCESSING')) {
           emit({ type: 'shot:status', id: shot, status: s.status === 'TASK_PENDING' ? 'pending' : 'processing', taskId });
         }
       },
     });
+    state = polled.state;
+    if (kind && polled.durationMs !== undefined) context.durations.add(kind, polled.durationMs);
   } catch (error) {
     if (interrupt.aborted || isAbortError(error)) return { kind: 'interrupted' };
     if (error instanceof ApiError && error.code === CODE.notFound) {
@@ -111,6 +123,13 @@ async function downloadAndPlace(context: RunContext, entry: AcceptedEntry, targe
   if (!target.place || !context.isCurrent(shot, entry.fingerprint)) return { kind: 'done', record, placed: false };
   await placeAndLock(context, target, record);
   return { kind: 'done', record, placed: true };
+}
+
+/** The kind a task's duration is learned under; undefined for a request without a resolution or duration (none of ours). */
+function taskKindOf(entry: AcceptedEntry): TaskKind | undefined {
+  const { resolution, duration } = entry.request;
+  if (typeof resolution !== 'string' || typeof duration !== 'number') return undefined;
+  return { mode: entry.mode, resolution, duration };
 }
 
 function secondsOf(entry: AcceptedEntry): number {

@@ -124,8 +124,9 @@ async function renderUntilSettled(context: RunContext, plan: RenderShotPlan, ear
       return submitted.outcome;
     }
     const { entry } = submitted;
+    const acceptedAt = context.clock.now();
     earlierInDoubt = [];
-    const outcome = await followTask(context, entry, { ...targetOf(plan), place: true }, release);
+    const outcome = await followTask(context, entry, { ...targetOf(plan), place: true }, release, acceptedAt);
     if (outcome.kind === 'done') {
       if (outcome.placed) {
         context.emit({ type: 'shot:done', id, how: 'rendered', output: plan.outputPath, taskId: entry.taskId, seconds: shot.duration });

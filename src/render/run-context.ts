@@ -5,6 +5,7 @@ import type { HashCache } from '../state/hash-cache.js';
 import type { InDoubtLog } from '../state/in-doubt-log.js';
 import type { Journal } from '../state/journal.js';
 import type { StatePaths } from '../state/paths.js';
+import type { TaskDurations } from '../state/task-durations.js';
 import type { Submitter } from '../submitter/host.js';
 import type { Clock } from '../util/clock.js';
 import type { Emit } from './events.js';
@@ -22,6 +23,8 @@ import type { ImageUrls } from './upload-images.js';
 export interface RunOptions {
   retries: number;
   pollIntervalMs: number;
+  /** Poll near each task's learned end (poll-schedule.ts); false (`BACH_POLL=fixed`): every pollIntervalMs. */
+  adaptivePoll: boolean;
   allowRerender: boolean;
 }
 
@@ -52,6 +55,8 @@ export interface RunContext {
   slots: Semaphore;
   /** Downloads and cache copies. */
   transfers: Semaphore;
+  /** How long tasks took, per kind: learned from earlier builds and this one (`.bach/task-durations.json`). */
+  durations: TaskDurations;
 }
 
 /** A shot that failed for this build: said at once (`shot:failed`), reported in the summary through its outcome. */

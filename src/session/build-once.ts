@@ -133,6 +133,7 @@ async function execute(options: BuildOnceOptions, session: Session, project: Pro
     concurrency: options.settings.concurrency,
     retries: options.settings.retries,
     pollIntervalMs: options.settings.pollIntervalMs,
+    adaptivePoll: options.settings.adaptivePoll,
     allowRerender: options.settings.allowRerender,
     interrupt: options.interrupt,
     clock: options.clock,

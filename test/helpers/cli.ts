@@ -26,7 +26,7 @@ export interface CliOptions {
 /** A plain, colourless, non-interactive environment plus `env`. */
 export function cliEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CI: '1' };
-  for (const key of ['BACH_ACCESS_KEY', 'BACH_SECRET_KEY', 'BACH_BASE_URL', 'BACH_POLL_INTERVAL', 'FORCE_COLOR']) delete base[key];
+  for (const key of ['BACH_ACCESS_KEY', 'BACH_SECRET_KEY', 'BACH_BASE_URL', 'BACH_POLL_INTERVAL', 'BACH_POLL', 'FORCE_COLOR']) delete base[key];
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete base[key];
     else base[key] = value;

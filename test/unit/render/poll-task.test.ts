@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { BachApi, TaskState } from '../../../src/api/types.js';
+import type { DurationSummary } from '../../../src/render/poll-schedule.js';
+import { pollUntilDone, type PollResult } from '../../../src/render/poll-task.js';
+import { createFakeClock } from '../../helpers/fake-clock.js';
+
+// The poll loop on a fake clock, against a task that ends at a set time: when it polls (the
+// schedule's answers, slept for real on virtual time) and what duration it measures.
+
+const LEARNED: DurationSummary = { count: 32, meanMs: 6_000, sdMs: 1_040, maxMs: 7_800 };
+
+async function follow(endMs: number, learned: DurationSummary | undefined, acceptedKnown = true): Promise<PollResult & { pollsAtMs: number[] }> {
+  const clock = createFakeClock();
+  const start = clock.now();
+  const pollsAtMs: number[] = [];
+  const api = {
+    async getTask(): Promise<TaskState> {
+      pollsAtMs.push(clock.now() - start);
+      return clock.now() - start >= endMs ? ({ status: 'TASK_SUCCEEDED', videoUrl: 'https://cdn.example/v.mp4' } as TaskState) : ({ status: 'TASK_PROCESSING' } as TaskState);
+    },
+  } as unknown as BachApi;
+  let result: PollResult | undefined;
+  const polling = pollUntilDone(api, 'text-to-video', 'task-1', {
+    intervalMs: 1_000,
+    signal: new AbortController().signal,
+    clock,
+    acceptedAt: acceptedKnown ? start : undefined,
+    learned,
+  }).then((r) => (result = r));
+  while (result === undefined) await clock.advance(10);
+  await polling;
+  return { ...result, pollsAtMs };
+}
+
+describe('pollUntilDone', () => {
+  it('with nothing learned polls every interval and times the task by the middle of the last bracket', async () => {
+    const result = await follow(6_500, undefined);
+    expect(result.pollsAtMs).toEqual([1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000]);
+    expect(result).toMatchObject({ polls: 7, durationMs: 6_500 });
+  });
+
+  it('with durations learned polls near the expected end', async () => {
+    const result = await follow(6_500, LEARNED);
+    expect(result.pollsAtMs).toEqual([4_960, 5_960, 6_960]);
+    expect(result.durationMs).toBe(6_460);
+  });
+
+  it('a task already done at its first poll is timed at that poll (an upper bound), not at half of it', async () => {
+    const result = await follow(4_000, LEARNED);
+    expect(result.pollsAtMs).toEqual([4_960]);
+    expect(result.durationMs).toBe(4_960);
+  });
+
+  it('a task whose start is unknown (resumed) is polled at the fixed interval and not timed', async () => {
+    const result = await follow(2_500, LEARNED, false);
+    expect(result.pollsAtMs).toEqual([1_000, 2_000, 3_000]);
+    expect(result.durationMs).toBeUndefined();
+  });
+});

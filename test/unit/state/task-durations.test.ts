@@ -1,0 +1,79 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkTaskDurations, MAX_KINDS, readTaskDurations, TaskDurations, WINDOW, writeTaskDurations } from '../../../src/state/task-durations.js';
+
+// `.bach/task-durations.json`: what the adaptive poller learned. Read through a shape check: a file
+// that is not exactly what bach-render writes is ignored as a whole, with a warning.
+
+const KIND = { mode: 'text-to-video' as const, resolution: '720p', duration: 5 };
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bach-durations-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('task durations file', () => {
+  it('round-trips what a build learned, keeping the last WINDOW per kind', async () => {
+    const durations = new TaskDurations();
+    for (let i = 1; i <= WINDOW + 5; i++) durations.add(KIND, i * 100 + 0.4);
+    await writeTaskDurations(dir, durations);
+    const read = await readTaskDurations(dir);
+    expect(read.warning).toBeUndefined();
+    const samples = read.durations.samplesFor(KIND);
+    expect(samples).toHaveLength(WINDOW);
+    expect(samples[0]).toBe(600);
+    expect(samples.at(-1)).toBe((WINDOW + 5) * 100);
+    expect(read.durations.samplesFor({ ...KIND, duration: 10 })).toEqual([]);
+  });
+
+  it('keeps at most MAX_KINDS kinds, dropping the least recently used', () => {
+    const durations = new TaskDurations();
+    for (let i = 1; i <= MAX_KINDS + 1; i++) durations.add({ ...KIND, duration: i }, 1_000);
+    expect(durations.samplesFor({ ...KIND, duration: 1 })).toEqual([]);
+    expect(durations.samplesFor({ ...KIND, duration: MAX_KINDS + 1 })).toEqual([1_000]);
+    expect(Object.keys((JSON.parse(durations.toJson()) as { kinds: object }).kinds)).toHaveLength(MAX_KINDS);
+  });
+
+  it('a missing file is nothing learned, without a warning; nothing learned writes no file', async () => {
+    const read = await readTaskDurations(dir);
+    expect(read.warning).toBeUndefined();
+    await writeTaskDurations(dir, read.durations);
+    await expect(readFile(join(dir, 'task-durations.json'), 'utf8')).rejects.toThrow();
+  });
+
+  it.each([
+    ['not JSON', '{"version":1,'],
+    ['an array', '[]'],
+    ['another version', '{"version":2,"kinds":{}}'],
+    ['a key that is no kind', '{"version":1,"kinds":{"../../x":[1000]}}'],
+    ['an unknown mode', '{"version":1,"kinds":{"text2video|720p|5":[1000]}}'],
+    ['a duration that is a string', '{"version":1,"kinds":{"text-to-video|720p|5":["1000"]}}'],
+    ['a negative duration', '{"version":1,"kinds":{"text-to-video|720p|5":[-5]}}'],
+    ['a duration of more than a day', '{"version":1,"kinds":{"text-to-video|720p|5":[90000000]}}'],
+    ['too many durations', `{"version":1,"kinds":{"text-to-video|720p|5":[${Array(WINDOW + 1).fill(1000).join(',')}]}}`],
+    ['an empty list', '{"version":1,"kinds":{"text-to-video|720p|5":[]}}'],
+  ])('a file with %s is ignored as a whole, with a warning naming the file', async (_name, text) => {
+    // One good kind beside the bad part: still nothing of the file is used.
+    const withGood = text.replace('"kinds":{', '"kinds":{"image-to-video|1080p|10":[5000,6000,7000],');
+    for (const content of [text, withGood]) {
+      await writeFile(join(dir, 'task-durations.json'), content);
+      const read = await readTaskDurations(dir);
+      expect(read.warning).toMatch(/task-durations\.json is ignored \(.+\): polls follow the fixed interval/);
+      expect(read.durations.samplesFor({ mode: 'image-to-video', resolution: '1080p', duration: 10 })).toEqual([]);
+      expect(read.durations.samplesFor(KIND)).toEqual([]);
+    }
+  });
+
+  it('the shape check accepts exactly what the writer writes', () => {
+    const durations = new TaskDurations();
+    durations.add(KIND, 5_000);
+    durations.add({ mode: 'multi-image-to-video', resolution: '1080p', duration: 7.5 }, 9_000);
+    const checked = checkTaskDurations(JSON.parse(durations.toJson()));
+    expect('kinds' in checked && [...checked.kinds.keys()]).toEqual(['text-to-video|720p|5', 'multi-image-to-video|1080p|7.5']);
+  });
+});
