@@ -97,10 +97,11 @@ export function parseEmulatorFlags(args: string[]): EmulatorFlags {
   }
   const mode = text('rate-limit-mode');
   if (mode !== undefined || values['rate-limit-no-retry-after']) {
-    if (!patch.rateLimit) throw new FlagError('--rate-limit-mode and --rate-limit-no-retry-after need --rate-limit RPS');
-    // Checked against the modes by applyConfigPatch.
-    if (mode !== undefined) patch.rateLimit.mode = mode as NonNullable<typeof patch.rateLimit.mode>;
-    if (values['rate-limit-no-retry-after']) patch.rateLimit.retryAfter = false;
+    // Without --rate-limit the patch lacks requestsPerSecond, which applyConfigPatch then asks for (as it
+    // checks the mode against the modes).
+    const limit = (patch.rateLimit ??= {} as NonNullable<typeof patch.rateLimit>);
+    if (mode !== undefined) limit.mode = mode as NonNullable<typeof limit.mode>;
+    if (values['rate-limit-no-retry-after']) limit.retryAfter = false;
   }
   const resolutions = text('plan-resolutions');
   // Checked against the resolutions by applyConfigPatch.

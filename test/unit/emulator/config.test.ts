@@ -24,6 +24,7 @@ describe('applyConfigPatch', () => {
     [{ rateLimit: { requestsPerSecond: 0 } }, 'config.rateLimit.requestsPerSecond: must be greater than 0'],
     [{ rateLimit: { requestsPerSecond: 2, mode: 'sliding' } }, 'config.rateLimit.mode: must be "token-bucket" or "fixed-window"'],
     [{ rateLimit: { requestsPerSecond: 2, retryAfter: 'no' } }, 'config.rateLimit.retryAfter: must be true or false'],
+    [{ rateLimit: { mode: 'fixed-window' } }, 'config.rateLimit.requestsPerSecond: must be a number'], // --rate-limit-mode alone
     [{ processingMS: 5 }, 'config.processingMS: unknown setting'],
     [{ processingSpread: 1.5 }, 'config.processingSpread: must be a fraction between 0 and 1, got 1.5'],
     [{ processingSpread: -0.1 }, 'config.processingSpread: must be at least 0, got -0.1'],
