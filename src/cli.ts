@@ -62,7 +62,7 @@ function createProcessContext(): CliContext {
         return process.stderr.columns;
       },
     },
-    stdin: createStdinInput(process.stdin),
+    stdin: createStdinInput(() => process.stdin),
     interrupt: controller.signal,
   };
 }

@@ -9,7 +9,7 @@ import { verdict, type Scenario } from './types.js';
 
 // Figure 2: 64 text-to-video shots, tasks of 1 s, 8 at once per key, `--concurrency 8`, polls every
 // 0.1 s. The ideal is ceil(64/8) waves × 1 s = 8 s; bach-render's wall time (process start to exit,
-// everything included) must stay within 1.15x of it. Beside it, the same storyboard the way the
+// everything included) must stay within 1.05x of it (issue 14 item 4; it was 1.15x). Beside it, the same storyboard the way the
 // API's sample code drives it (one shot at a time, same poll interval), and the speed-up.
 
 export const SHOTS = 64;
@@ -17,6 +17,7 @@ export const PROCESSING_MS = 1_000;
 export const PER_KEY = 8;
 export const POLL_SECONDS = 0.1;
 const IDEAL_MS = Math.ceil(SHOTS / PER_KEY) * PROCESSING_MS;
+const TARGET_RATIO = 1.05;
 
 export const makespanScenario: Scenario = {
   name: 'makespan',
@@ -73,9 +74,9 @@ export const makespanScenario: Scenario = {
         {
           figure: `makespan, ${SHOTS} shots × 1 s, ${PER_KEY}/key, --concurrency ${PER_KEY}, poll ${POLL_SECONDS} s`,
           value: formatSummary(wall, formatMs),
-          target: `≤ 1.15x ideal (${formatMs(IDEAL_MS)})`,
+          target: `≤ ${TARGET_RATIO}x ideal (${formatMs(IDEAL_MS)})`,
           ratio: `${ratio.toFixed(3)}x ideal`,
-          verdict: verdict(ratio <= 1.15),
+          verdict: verdict(ratio <= TARGET_RATIO),
         },
         {
           figure: 'same storyboard, API sample-code way (1 at a time)',

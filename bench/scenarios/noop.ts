@@ -5,7 +5,10 @@ import { verdict, type Scenario } from './types.js';
 
 // Figure 1: `bach-render` on an unchanged, fully rendered storyboard. The three commands run
 // interleaved (bare node, 1,000 shots, 10,000 shots, again…) so that a noisy moment of the machine
-// hits all three alike and cancels out of the ratios.
+// hits all three alike and cancels out of the ratios. The 1,000-shot no-op must stay within 1.5x of
+// bare Node (issue 14 item 4; the target was 3x).
+
+const TO_BARE = 1.5;
 
 export const noopScenario: Scenario = {
   name: 'noop',
@@ -46,9 +49,9 @@ export const noopScenario: Scenario = {
       {
         figure: `no-op, ${SMALL.shots.toLocaleString('en')} shots / ${SMALL.images} images`,
         value: formatSummary(smallS, formatMs),
-        target: '≤ 3x bare node',
+        target: `≤ ${TO_BARE}x bare node`,
         ratio: `${smallRatio.toFixed(2)}x bare node`,
-        verdict: verdict(smallRatio <= 3),
+        verdict: verdict(smallRatio <= TO_BARE),
       },
       {
         figure: `no-op, ${LARGE.shots.toLocaleString('en')} shots / ${LARGE.images.toLocaleString('en')} images`,

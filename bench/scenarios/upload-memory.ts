@@ -6,13 +6,14 @@ import { formatMb, formatMs, formatSummary, helperNote, MB, summarize } from '..
 import { verdict, type Scenario } from './types.js';
 
 // Figure 4a: one build that uploads 300 distinct 8 MB PNGs (2.4 GB; one 1-s image-to-video shot
-// each). bach-render's peak RSS must stay ≤ 250 MB: uploads are streamed from disk in batches
+// each). bach-render's peak RSS must stay ≤ 120 MB (issue 14 item 4; it was 250 MB) without the
+// upload getting slower: uploads are streamed from disk in batches
 // (≤ 300 images, ≤ a byte cap), never buffered whole. The emulator stores the uploads in its own
 // temp folder (emptied by each reset), so the disk needs about twice the fixture size.
 
 const IMAGES = 300;
 const IMAGE_BYTES = 8 * MB;
-const LIMIT_BYTES = 250 * MB;
+const LIMIT_BYTES = 120 * MB;
 
 export const uploadMemoryScenario: Scenario = {
   name: 'upload-memory',
@@ -49,7 +50,7 @@ export const uploadMemoryScenario: Scenario = {
         {
           figure: `upload ${IMAGES} × 8 MB images in one build: peak RSS`,
           value: formatSummary(rss, formatMb),
-          target: '≤ 250 MB',
+          target: `≤ ${LIMIT_BYTES / MB} MB`,
           ratio: `${(rss.median / LIMIT_BYTES).toFixed(2)}x the limit${helperNote(measured)}`,
           verdict: verdict(rss.max <= LIMIT_BYTES),
         },

@@ -1,11 +1,16 @@
-import { SignJWT } from 'jose';
+import { createHmac } from 'node:crypto';
 
 // Bearer tokens for the Bach API (bach-api.md Part 1, "Authentication"): HS256, header
 // {alg:'HS256', typ:'JWT'}, payload {iss: accessKey, nbf: now-5, exp: now+ttl}, signed with the secret
 // key's UTF-8 bytes. The seed's sample lives 10 days; we sign for minutes and re-sign when under a
 // minute is left, so a leaked token is worth little and no request leaves with one about to expire.
-// The token and the secret stay inside this closure: nothing here logs, and errors from jose are
-// replaced by one that names neither.
+// The token and the secret stay inside this closure: nothing here logs, and any error is replaced by
+// one that names neither.
+//
+// Signed with node:crypto's HMAC, not jose (which the emulator still uses to verify, and the tests to
+// check these tokens): an HS256 JWT is two base64url JSON texts and one HMAC, and importing jose cost
+// ~40 ms in every process that sends — the build and its submitter — right on the way to the first
+// create request (issue 14 item 4a).
 //
 // Token times follow the server's clock once it is known to differ from ours (followServerClock,
 // after a 1102 "token not valid yet"): a clock a few seconds fast would otherwise put `nbf` past the
@@ -58,16 +63,11 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
     const issued = nowSeconds();
     const exp = issued + ttl;
     try {
-      const token = await new SignJWT({})
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setIssuer(options.accessKey)
-        .setNotBefore(issued - NOT_BEFORE_GRACE_SECONDS)
-        .setExpirationTime(exp)
-        .sign(key);
+      const token = signHs256({ iss: options.accessKey, nbf: issued - NOT_BEFORE_GRACE_SECONDS, exp }, key);
       if (generation === clockGeneration) cached = { token, exp };
       return token;
     } catch {
-      // jose's messages do not hold the key, but a wrapped cause could reach a log: keep none.
+      // Node's messages do not hold the key, but a wrapped cause could reach a log: keep none.
       throw new Error('could not sign an API token from BACH_ACCESS_KEY/BACH_SECRET_KEY');
     }
   }
@@ -99,4 +99,14 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
       return { aheadMs: -offsetMs, shiftMs: offsetMs - previous };
     },
   };
+}
+
+/** A compact JWS: base64url(header).base64url(claims).base64url(HMAC-SHA256 of the two), header first as jose writes it. */
+function signHs256(claims: { iss: string; nbf: number; exp: number }, key: Uint8Array): string {
+  const signingInput = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}`;
+  return `${signingInput}.${createHmac('sha256', key).update(signingInput).digest('base64url')}`;
+}
+
+function base64url(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64url');
 }

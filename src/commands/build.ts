@@ -1,5 +1,5 @@
 import { answerFromSnapshot } from '../project/no-op.js';
-import type { BuildFlags } from '../project/build-settings.js';
+import type { BuildFlags, BuildSettings } from '../project/build-settings.js';
 import { formatNoChanges } from '../plan/format-plan.js';
 import { resolveManifestPath } from '../state/up-to-date.js';
 import type { CliContext } from '../util/cli-context.js';
@@ -33,5 +33,19 @@ export async function run(args: string[], context: CliContext): Promise<number> 
       return 0;
     }
   }
-  return (await import('./run-build.js')).runBuild(settings, context, manifestFile);
+  // Not a no-op: most such builds submit. Their submitter process starts now, booting and loading
+  // its API client on another core while this one loads the rest and plans (issue 14 item 4);
+  // the session uses it, or lets it go when nothing is sent (runBuild's session closes it, and the
+  // `finally` covers a build that stops before it has a session).
+  const spawned = mayCreateTasks(settings) ? (await import('../submitter/spawn-submitter.js')).spawnSubmitter() : undefined;
+  try {
+    return await (await import('./run-build.js')).runBuild(settings, context, manifestFile, spawned);
+  } finally {
+    spawned?.release();
+  }
+}
+
+/** A build that may send create requests: not a dry run, and with keys or the embedded emulator (a keyless one stops before sending). */
+function mayCreateTasks(settings: BuildSettings): boolean {
+  return !settings.dryRun && (settings.api.kind === 'emulator' || settings.credentials !== null);
 }

@@ -1,4 +1,3 @@
-import { listLocalFiles } from '../manifest/list-local-files.js';
 import type { Plan } from '../plan/types.js';
 import { checkUpToDate, forgetUpToDate, recordUpToDate, snapshotVersion, toRootRelative, type Stamp } from '../state/up-to-date.js';
 import type { BuildSettings } from './build-settings.js';
@@ -36,6 +35,8 @@ export async function recordNoOp(project: ProjectState, plan: Plan, options: Rec
   }
   const readAt: Record<string, Stamp | null> = { [toRootRelative(manifest.root, manifest.file)]: options.manifestStamp };
   if (project.lockStamp) readAt[toRootRelative(manifest.root, project.lockPath)] = project.lockStamp;
+  // Imported here: the no-op check (answerFromSnapshot) loads this module and needs none of it.
+  const { listLocalFiles } = await import('../manifest/list-local-files.js');
   await recordUpToDate({
     manifestFile: manifest.file,
     version: snapshotVersion(),

@@ -36,7 +36,8 @@ export async function acquireFolder(
         ),
     });
     // The only moment a journal temp file can be nobody's: every writer (an earlier build's
-    // submitter) is gone, and this session's submitter has not started.
+    // submitter) is gone, and this session's submitter has not been told `init` (it may be running
+    // already, started early, but touches no journal before that).
     const journal = new Journal(paths.journal);
     journal.sweepLeftovers();
     // Tasks of an earlier `--emulator` build ended with its process (the emulator was inside it).

@@ -3,10 +3,11 @@ import type { BuildSettings } from '../project/build-settings.js';
 import { statePaths } from '../state/paths.js';
 import { systemClock } from '../util/clock.js';
 import type { Submitter } from '../submitter/host.js';
+import type { SpawnedSubmitter } from '../submitter/spawn-submitter.js';
 
 // What a build talks to, opened once per command from its settings (a watch session keeps it
 // across runs): the API (or an embedded emulator) and the submitter process. The settings have
-// already checked the address and the keys; the HTTP client itself (undici, jose) is loaded only
+// already checked the address and the keys; the HTTP client itself (undici) is loaded only
 // when a build has something to send, so a no-op build stays fast.
 
 export interface ApiConnection {
@@ -38,11 +39,16 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export function openSession(settings: BuildSettings, root: string): Session {
+/**
+ * `spawned`: a submitter process the command started early (commands/build.ts), used by this session
+ * when it connects; the session lets it go on close if it never did.
+ */
+export function openSession(settings: BuildSettings, root: string, spawned?: SpawnedSubmitter): Session {
   const { journal: journalDir, dir: stateDir } = statePaths(root);
   const { api, credentials } = settings;
-  if (api.kind === 'emulator') return openEmulatorSession(journalDir, stateDir);
+  if (api.kind === 'emulator') return openEmulatorSession(journalDir, stateDir, spawned);
   if (!credentials) {
+    spawned?.release();
     if (!settings.credentialsError) throw new Error('a session that sends needs credentials (the settings decide them)');
     return openKeylessSession(settings.credentialsError);
   }
@@ -59,7 +65,7 @@ export function openSession(settings: BuildSettings, root: string): Session {
           const gate = createRateGate({ clock: systemClock });
           return {
             // The submitter first: its process starts loading while this one loads the client.
-            submitter: startSubmitter({ baseUrl, credentials, journalDir, stateDir, onEvent: events.emit, gate }),
+            submitter: startSubmitter({ baseUrl, credentials, journalDir, stateDir, onEvent: events.emit, gate }, spawned),
             api: createApiClient({ baseUrl, credentials, onEvent: events.emit, gate }),
             origin: api.origin,
             ephemeral: false,
@@ -76,6 +82,7 @@ export function openSession(settings: BuildSettings, root: string): Session {
     requireApi() {},
     async close() {
       if (connection) await closeConnection(await connection);
+      spawned?.release();
     },
   };
   return session;
@@ -95,7 +102,7 @@ async function closeConnection(connection: ApiConnection): Promise<void> {
   connection.closeGate?.();
 }
 
-function openEmulatorSession(journalDir: string, stateDir: string): Session {
+function openEmulatorSession(journalDir: string, stateDir: string, spawned: SpawnedSubmitter | undefined): Session {
   // Started on first use: a build with nothing to do should not pay for a server it never calls.
   let emulator: Promise<import('../emulator/index.js').Emulator> | undefined;
   let connection: Promise<ApiConnection> | undefined;
@@ -111,7 +118,7 @@ function openEmulatorSession(journalDir: string, stateDir: string): Session {
           const credentials = { accessKey: running.accessKey, secretKey: running.secretKey };
           const gate = createRateGate({ clock: systemClock });
           return {
-            submitter: startSubmitter({ baseUrl: running.url, credentials, journalDir, stateDir, onEvent: events.emit, gate }),
+            submitter: startSubmitter({ baseUrl: running.url, credentials, journalDir, stateDir, onEvent: events.emit, gate }, spawned),
             api: createApiClient({ baseUrl: running.url, credentials, onEvent: events.emit, gate }),
             closeGate: () => gate.close(),
             origin: running.origin,
@@ -128,6 +135,7 @@ function openEmulatorSession(journalDir: string, stateDir: string): Session {
     requireApi() {},
     async close() {
       if (connection) await closeConnection(await connection);
+      spawned?.release();
       if (emulator) await (await emulator).close();
     },
   };

@@ -2,6 +2,7 @@ import type { BuildSettings } from '../project/build-settings.js';
 import type { Reporter } from '../report/reporter.js';
 import type { ProcessLock } from '../state/process-lock.js';
 import type { CliContext } from '../util/cli-context.js';
+import type { SpawnedSubmitter } from '../submitter/spawn-submitter.js';
 import { acquireFolder } from './acquire-folder.js';
 import { openSession, type Session } from './session.js';
 
@@ -10,7 +11,15 @@ import { openSession, type Session } from './session.js';
 // ends. An error while interrupted is the interruption: exit 130.
 
 export async function withSession(
-  options: { settings: BuildSettings; context: CliContext; root: string; reporter: Reporter; command: 'build' | 'watch' },
+  options: {
+    settings: BuildSettings;
+    context: CliContext;
+    root: string;
+    reporter: Reporter;
+    command: 'build' | 'watch';
+    /** A submitter process started early by the command: the session uses it, or lets it go. */
+    spawnedSubmitter?: SpawnedSubmitter | undefined;
+  },
   work: (session: Session | null) => Promise<number>,
 ): Promise<number> {
   const { settings, context, root, reporter } = options;
@@ -18,7 +27,7 @@ export async function withSession(
   let lock: ProcessLock | null = null;
   try {
     if (!settings.dryRun) {
-      session = openSession(settings, root);
+      session = openSession(settings, root, options.spawnedSubmitter);
       lock = await acquireFolder(root, { wait: settings.wait, interrupt: context.interrupt, reporter, command: options.command });
       // Most builds that get this far have work to send: start the client and the submitter process
       // now, so they are ready when the plan is.

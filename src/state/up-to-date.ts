@@ -1,8 +1,6 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { FINGERPRINT_SCHEME } from '../contract/fingerprint-scheme.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
 import { readVersion } from '../version.js';
 import { isCount, isFiniteNumber, isObject, isRootRelativePath, isShotId, parseJsonOrUndefined } from './shapes.js';
 
@@ -97,16 +95,34 @@ export function checkUpToDate(manifestFile: string, version: string): string[] |
   } catch {
     return null;
   }
-  const snapshot = parseSnapshot(text);
-  if (!snapshot || snapshot.version !== version || snapshot.manifest !== manifestFile) return null;
+  // The hot path of the no-op build: the snapshot is checked for shape and every file in it is
+  // stat-ed in one pass, without Stamp arrays or an exception per missing file (parseSnapshot's
+  // rules, applied as the entries are read).
+  const data = parseJsonOrUndefined(text);
+  if (!isSnapshotHead(data) || data.version !== version || data.manifest !== manifestFile) return null;
   if (hasEntries(join(state, 'journal')) || exists(join(state, 'in-doubt.json'))) return null;
   // A lockfile write killed midway left its temp file: the full path (under the folder lock) sweeps it.
   if (hasLockfileTemp(manifestFile)) return null;
-  for (const [path, stamp] of Object.entries(snapshot.files)) {
-    const now = stampOf(join(root, path));
-    if (!now || now[0] !== stamp[0] || now[1] !== stamp[1] || now[2] !== stamp[2]) return null;
+  const files = data.files;
+  const prefix = root + sep;
+  try {
+    for (const path in files) {
+      const stamp = files[path];
+      if (!isRootRelativePath(path) || !isStamp(stamp)) return null;
+      // Other errors than a missing file (a path through a file, no permission) throw: caught below.
+      const now = statSync(prefix + path, { throwIfNoEntry: false });
+      if (!now || !now.isFile() || now.size !== stamp[0] || now.mtimeMs !== stamp[1] || now.ino !== stamp[2]) return null;
+    }
+  } catch {
+    return null;
   }
-  return snapshot.shots;
+  return data.shots;
+}
+
+/** The snapshot's fields but the files' entries, checked (parseSnapshot checks those too). */
+function isSnapshotHead(data: unknown): data is Omit<Snapshot, 'files'> & { files: Record<string, unknown> } {
+  if (!isObject(data) || data.format !== FORMAT || typeof data.version !== 'string' || typeof data.manifest !== 'string') return false;
+  return isObject(data.files) && Array.isArray(data.shots) && data.shots.every(isShotId);
 }
 
 /**
@@ -116,13 +132,11 @@ export function checkUpToDate(manifestFile: string, version: string): string[] |
  */
 export function parseSnapshot(text: string): Snapshot | null {
   const data = parseJsonOrUndefined(text);
-  if (!isObject(data) || data.format !== FORMAT || typeof data.version !== 'string' || typeof data.manifest !== 'string') return null;
-  const { files, shots } = data;
-  if (!isObject(files) || !Array.isArray(shots) || !shots.every(isShotId)) return null;
-  for (const [path, stamp] of Object.entries(files)) {
+  if (!isSnapshotHead(data)) return null;
+  for (const [path, stamp] of Object.entries(data.files)) {
     if (!isRootRelativePath(path) || !isStamp(stamp)) return null;
   }
-  return { format: FORMAT, version: data.version, manifest: data.manifest, files: files as Record<string, Stamp>, shots };
+  return { format: FORMAT, version: data.version, manifest: data.manifest, files: data.files as Record<string, Stamp>, shots: data.shots };
 }
 
 function isStamp(value: unknown): value is Stamp {
@@ -157,6 +171,8 @@ export async function recordUpToDate(input: RecordUpToDate): Promise<void> {
     files[path] = now;
   }
   const snapshot: Snapshot = { format: FORMAT, version: input.version, manifest: input.manifestFile, files, shots: input.shots };
+  // Loaded here, not at the top: the writer needs node:crypto, which the no-op check does not.
+  const [{ mkdir }, { writeFileAtomic }] = await Promise.all([import('node:fs/promises'), import('../util/atomic-write.js')]);
   await mkdir(dirname(target), { recursive: true });
   await writeFileAtomic(target, `${JSON.stringify(snapshot)}\n`, { fsync: false });
 }

@@ -13,7 +13,7 @@ import { createRemoteGate } from './remote-gate.js';
 //
 // Order matters at start: IPC messages that arrive before a 'message' listener exists are lost, so
 // the listener is attached first (this module imports nothing heavy statically), then the build is
-// told `hello`; the API client is loaded only after `init`. On `init` the submitter registers itself
+// told `hello`; the API client is loaded right after. On `init` the submitter registers itself
 // in `.bach/submitters/` (synchronously, before any create can arrive), so that a later build waits
 // for it before reading the journal.
 
@@ -63,6 +63,11 @@ process.on('disconnect', () => {
 });
 
 send({ type: 'hello' });
+// The API client is what takes this process longest to load (undici): load it now, while the build
+// is still planning (it may have started this process early, spawn-submitter.ts), not on `init`.
+const loading = Promise.all([import('../api/client.js'), import('../api/errors.js'), import('../state/journal.js')]);
+// A process let go before it was used exits before the imports settle: nothing waits on a failure.
+loading.catch(() => {});
 // The build may have let go before this process was listening (a build with nothing to submit):
 // that `disconnect` was never seen, so look.
 if (!process.connected) {
@@ -72,11 +77,7 @@ if (!process.connected) {
 }
 
 async function initialise(message: Extract<ToSubmitter, { type: 'init' }>): Promise<void> {
-  const [{ createApiClient }, { ApiError }, { Journal }] = await Promise.all([
-    import('../api/client.js'),
-    import('../api/errors.js'),
-    import('../state/journal.js'),
-  ]);
+  const [{ createApiClient }, { ApiError }, { Journal }] = await loading;
   ApiErrorClass = ApiError;
   journal = new Journal(message.journalDir);
   api = createApiClient({

@@ -1,12 +1,11 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { ApiError, createAbortError } from '../api/errors.js';
 import type { RequestBody } from '../contract/create-request.js';
 import type { ApiEvent, CreatedTask } from '../api/types.js';
 import type { RateGate } from '../api/rate-gate.js';
 import type { Mode } from '../contract/types.js';
 import type { AcceptedEntry, SubmittingEntry } from '../state/journal.js';
-import type { FromSubmitter, SerializedError, ToSubmitter } from './protocol.js';
+import type { SerializedError, ToSubmitter } from './protocol.js';
+import { spawnSubmitter, type SpawnedSubmitter } from './spawn-submitter.js';
 
 // Why a separate process sends the create requests:
 //
@@ -56,21 +55,19 @@ export class SubmitterGoneError extends Error {
   }
 }
 
-export function startSubmitter(options: SubmitterOptions): Submitter {
-  const child = spawnChild();
+/**
+ * Starts using a submitter process: `spawned` when the build started one early (spawn-submitter.ts),
+ * else a new one. Sends it `init` (it registers in `.bach/submitters/` then), so call this only once
+ * the build holds the folder.
+ */
+export function startSubmitter(options: SubmitterOptions, spawned?: SpawnedSubmitter): Submitter {
+  // An early process is used once; a second session (none does so today) starts its own.
+  const child = spawned?.claim() ? spawned : claimed(spawnSubmitter());
   const pending = new Map<number, { resolve(result: SubmitResult): void; reject(error: Error): void }>();
   let nextId = 1;
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-
-  // Messages sent before the submitter listens would be lost: hold them until it says hello.
-  let greeted = false;
-  const outbox: ToSubmitter[] = [];
-  child.on('message', (message: FromSubmitter) => {
-    if (message.type === 'hello') {
-      greeted = true;
-      for (const queued of outbox.splice(0)) child.send(queued);
-    } else if (message.type === 'event') options.onEvent?.(message.event);
+  const exit = child.exited;
+  child.onMessage((message) => {
+    if (message.type === 'event') options.onEvent?.(message.event);
     else if (message.type === 'acquire') grantPermit(message.id);
     else if (message.type === 'answered') options.gate?.recordAnswered(message.permit);
     else if (message.type === 'limited') options.gate?.recordRateLimited(message.permit, message.retryAfterMs);
@@ -81,14 +78,7 @@ export function startSubmitter(options: SubmitterOptions): Submitter {
     for (const { reject } of pending.values()) reject(new SubmitterGoneError());
     pending.clear();
   });
-  child.on('error', () => {
-    /* reported through 'exit' and the pending requests */
-  });
-  const post = (message: ToSubmitter) => {
-    if (exited || !child.connected) return;
-    if (greeted) child.send(message);
-    else outbox.push(message);
-  };
+  const post = (message: ToSubmitter) => child.post(message);
   post({
     type: 'init',
     baseUrl: options.baseUrl,
@@ -115,14 +105,12 @@ export function startSubmitter(options: SubmitterOptions): Submitter {
   // While a create is pending the channel keeps the build alive (it is waiting for the answer); when
   // idle it must not, so that a build can exit while the submitter finishes on its own.
   function holdOpen() {
-    const channel = child.channel as unknown as { ref?: () => void; unref?: () => void } | undefined;
-    if (pending.size > 0) channel?.ref?.();
-    else channel?.unref?.();
+    child.holdOpen(pending.size > 0);
   }
 
   return {
     createTask(mode, body, entry, signal) {
-      if (exited || !child.connected) return Promise.reject(new SubmitterGoneError());
+      if (child.isGone()) return Promise.reject(new SubmitterGoneError());
       const id = nextId++;
       return new Promise<SubmitResult>((resolve, reject) => {
         const onAbort = () => {
@@ -144,7 +132,7 @@ export function startSubmitter(options: SubmitterOptions): Submitter {
       post({ type: 'close' });
       if (pending.size === 0) {
         // Nothing in flight: the submitter exits on its own once idle; no need to wait for it.
-        if (child.connected) child.disconnect();
+        child.disconnect();
         return;
       }
       // It exits as soon as nothing is in flight; do not wait on a slow request (it records on its own).
@@ -153,24 +141,14 @@ export function startSubmitter(options: SubmitterOptions): Submitter {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([exit, new Promise((resolve) => (timer = setTimeout(resolve, 3_000)))]);
       clearTimeout(timer);
-      if (child.connected) child.disconnect();
+      child.disconnect();
     },
   };
 }
 
-function spawnChild(): ChildProcess {
-  const url = new URL('./child.js', import.meta.url);
-  let script = fileURLToPath(url);
-  const execArgv: string[] = [];
-  // Under the test runner this module is TypeScript: run the child through tsx.
-  if (import.meta.url.endsWith('.ts')) {
-    script = script.replace(/\.js$/, '.ts');
-    execArgv.push('--import', 'tsx');
-  }
-  const child = fork(script, [], { detached: true, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv, serialization: 'json' });
-  // The build must be able to exit while the submitter finishes a request on its own.
-  child.unref();
-  return child;
+function claimed(spawned: SpawnedSubmitter): SpawnedSubmitter {
+  spawned.claim();
+  return spawned;
 }
 
 function deserialize(error: SerializedError): Error {

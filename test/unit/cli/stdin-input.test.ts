@@ -12,7 +12,7 @@ function fakeStdin(isTTY: boolean): NodeJS.ReadStream {
 describe('createStdinInput', () => {
   it('answers each question with the next line typed, and lets go of the stream in between', async () => {
     const stdin = fakeStdin(true);
-    const input = createStdinInput(stdin);
+    const input = createStdinInput(() => stdin);
     expect(input.isTTY).toBe(true);
     const first = input.readLine(new AbortController().signal);
     stdin.write('yes\n');
@@ -25,7 +25,7 @@ describe('createStdinInput', () => {
 
   it('answers null when the question is aborted (Ctrl-C) or the input ends', async () => {
     const stdin = fakeStdin(false);
-    const input = createStdinInput(stdin);
+    const input = createStdinInput(() => stdin);
     expect(input.isTTY).toBe(false);
     const controller = new AbortController();
     const aborted = input.readLine(controller.signal);
