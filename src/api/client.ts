@@ -6,7 +6,7 @@ import type { Credentials } from './credentials.js';
 import { redactSecrets } from './errors.js';
 import { createAgent, createRedirectingDispatcher, DEFAULT_TIMEOUTS, type HttpTimeouts, sendRequest } from './http.js';
 import type { RateControlOptions } from './rate-control.js';
-import { createRateGate } from './rate-gate.js';
+import { createRateGate, type GatePriority, type RateGate } from './rate-gate.js';
 import type { RequestBody } from '../contract/create-request.js';
 import { type RetryLoopOptions, runWithRetry } from './retry-loop.js';
 import { DEFAULT_RETRY_POLICY, type RequestClass, type RetryPolicy } from './retry-policy.js';
@@ -41,6 +41,11 @@ export interface ApiClientOptions {
   clock?: Partial<Clock>;
   retry?: Partial<RetryPolicy>;
   rateControl?: Partial<RateControlOptions>;
+  /**
+   * A rate gate shared with others sending with the same key (the build's gate, shared with its
+   * submitter process); not closed by close(). Without one the client paces alone, per `rateControl`.
+   */
+  gate?: RateGate;
   timeouts?: Partial<HttpTimeouts>;
   tokenTtlSeconds?: number;
   /** Polling of an upload batch the server answered as still running. Default 2000 (the API's advice). */
@@ -64,7 +69,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
     now: clock.now,
     ...(options.tokenTtlSeconds === undefined ? {} : { ttlSeconds: options.tokenTtlSeconds }),
   });
-  const gate = createRateGate({ clock, ...(options.rateControl ? { control: options.rateControl } : {}) });
+  const gate = options.gate ?? createRateGate({ clock, ...(options.rateControl ? { control: options.rateControl } : {}) });
   let closed = false;
   let clockSkewAnnounced = false;
 
@@ -115,7 +120,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
       renewToken: () => signer.invalidate(),
       correctClock: (serverTimeMs) => correctClock(request, serverTimeMs),
       ...(signal ? { signal } : {}),
-      ...(viaGate ? { gate } : {}),
+      ...(viaGate ? { gate, priority: gatePriority(request) } : {}),
     };
   }
 
@@ -213,10 +218,15 @@ export function createApiClient(options: ApiClientOptions): BachApi {
     async close() {
       if (closed) return;
       closed = true;
-      gate.close();
+      if (!options.gate) gate.close();
       await ownAgent?.close();
     },
   };
+}
+
+/** A create first, then uploads, then queries (rate-gate.ts says why). */
+function gatePriority(request: ApiRequestKind): GatePriority {
+  return request === 'create' ? 'create' : request === 'upload' ? 'upload' : 'query';
 }
 
 function assertHttpUrl(url: string, what: string): void {

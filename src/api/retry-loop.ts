@@ -1,5 +1,5 @@
 import { ApiError, createAbortError } from './errors.js';
-import type { RateGate } from './rate-gate.js';
+import type { GatePriority, RateGate } from './rate-gate.js';
 import { decideRetry, type RequestClass, type RetryPolicy, type RetryReason } from './retry-policy.js';
 import type { Clock } from '../util/clock.js';
 import type { ApiEvent, ApiRequestKind } from './types.js';
@@ -20,6 +20,8 @@ export interface RetryLoopOptions {
   signal?: AbortSignal;
   /** API requests pass through the gate; CDN transfers do not. */
   gate?: RateGate;
+  /** The request's class at the gate (default: a query). */
+  priority?: GatePriority;
   emit: (event: ApiEvent) => void;
   /** Called before the retry that follows a 1103 (token expired). */
   renewToken?: () => void;
@@ -48,7 +50,7 @@ export async function runWithRetry<T>(
   const history = { unknownOutcomes: 0, tokenRenewals: 0, clockCorrections: 0 };
   for (let attempt = 1; ; attempt += 1) {
     if (signal?.aborted) throw createAbortError(signal);
-    const permit = gate ? await gate.acquire(signal) : undefined;
+    const permit = gate ? await gate.acquire(signal, options.priority) : undefined;
     try {
       const value = await attemptOnce(attempt);
       if (gate && permit) gate.recordAnswered(permit);

@@ -228,6 +228,8 @@ Options:
   --pending-ms MS             Minimum time in TASK_PENDING. Default 0.
   --concurrency-per-key N     Tasks processing at once per key; the rest wait. Default 4.
   --rate-limit RPS[:BURST]    Per-key request limit (429/1800 with Retry-After).
+  --rate-limit-mode MODE      token-bucket (default) or fixed-window (RPS per clock second).
+  --rate-limit-no-retry-after Answer 429 without a Retry-After header.
   --credits SECONDS           Seconds of video the account may generate (1302 after).
   --plan-max-duration S       Longest duration the plan allows (1300 beyond).
   --plan-resolutions LIST     Resolutions the plan allows, e.g. 720p (1301 otherwise).

@@ -16,10 +16,16 @@ export interface EmulatorKey {
 }
 
 export interface RateLimitConfig {
-  /** Tokens added to a key's bucket per second. */
+  /** Tokens added to a key's bucket per second; for a fixed window, its limit per second. */
   requestsPerSecond: number;
-  /** Bucket size. Default: max(1, ceil(requestsPerSecond)). */
+  /** Bucket size. Default: max(1, ceil(requestsPerSecond)). Token bucket only. */
   burst?: number;
+  /** `token-bucket` (default) or `fixed-window` (rate-limit.ts describes both). */
+  mode?: 'token-bucket' | 'fixed-window';
+  /** Fixed window only: its length in ms. Default 1000. */
+  windowMs?: number;
+  /** Send `Retry-After` with a 429. Default true. */
+  retryAfter?: boolean;
 }
 
 export interface PlanConfig {
@@ -181,12 +187,23 @@ export function applyConfigPatch(base: EmulatorConfig, patch: unknown, source = 
 }
 
 function checkRateLimit(value: unknown, path: string): RateLimitConfig {
-  if (!isPlainObject(value)) throw new EmulatorConfigError(`${path}: must be an object { requestsPerSecond, burst? } or null`);
-  rejectUnknown(value, ['requestsPerSecond', 'burst'], path);
+  if (!isPlainObject(value)) throw new EmulatorConfigError(`${path}: must be an object { requestsPerSecond, burst?, mode?, windowMs?, retryAfter? } or null`);
+  rejectUnknown(value, ['requestsPerSecond', 'burst', 'mode', 'windowMs', 'retryAfter'], path);
   const result: RateLimitConfig = {
     requestsPerSecond: checkNumber(value.requestsPerSecond, `${path}.requestsPerSecond`, 0, { exclusiveMin: true }),
   };
   if (value.burst !== undefined) result.burst = checkInteger(value.burst, `${path}.burst`, 1);
+  if (value.mode !== undefined) {
+    if (value.mode !== 'token-bucket' && value.mode !== 'fixed-window') {
+      throw new EmulatorConfigError(`${path}.mode: must be "token-bucket" or "fixed-window"`);
+    }
+    result.mode = value.mode;
+  }
+  if (value.windowMs !== undefined) result.windowMs = checkInteger(value.windowMs, `${path}.windowMs`, 1);
+  if (value.retryAfter !== undefined) {
+    if (typeof value.retryAfter !== 'boolean') throw new EmulatorConfigError(`${path}.retryAfter: must be true or false`);
+    result.retryAfter = value.retryAfter;
+  }
   return result;
 }
 

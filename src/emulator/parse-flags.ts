@@ -36,6 +36,8 @@ const OPTIONS = {
   'pending-ms': { type: 'string' },
   'concurrency-per-key': { type: 'string' },
   'rate-limit': { type: 'string' },
+  'rate-limit-mode': { type: 'string' },
+  'rate-limit-no-retry-after': { type: 'boolean' },
   credits: { type: 'string' },
   'plan-max-duration': { type: 'string' },
   'plan-resolutions': { type: 'string' },
@@ -92,6 +94,14 @@ export function parseEmulatorFlags(args: string[]): EmulatorFlags {
     const [rps, burst] = rateLimit.split(':');
     patch.rateLimit = { requestsPerSecond: parseNumber(rps ?? '', 'rate-limit') };
     if (burst !== undefined) patch.rateLimit.burst = parseNumber(burst, 'rate-limit');
+  }
+  const mode = text('rate-limit-mode');
+  if (mode !== undefined || values['rate-limit-no-retry-after']) {
+    // Without --rate-limit the patch lacks requestsPerSecond, which applyConfigPatch then asks for (as it
+    // checks the mode against the modes).
+    const limit = (patch.rateLimit ??= {} as NonNullable<typeof patch.rateLimit>);
+    if (mode !== undefined) limit.mode = mode as NonNullable<typeof limit.mode>;
+    if (values['rate-limit-no-retry-after']) limit.retryAfter = false;
   }
   const resolutions = text('plan-resolutions');
   // Checked against the resolutions by applyConfigPatch.

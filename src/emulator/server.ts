@@ -58,7 +58,8 @@ async function handleApi(state: EmulatorState, req: IncomingMessage, res: Server
     const retryAfter = state.rateLimiter.take(auth.accessKey, state.now());
     if (retryAfter !== null) {
       counters.rateLimited += 1;
-      throw new ApiFailure(CODE.rateLimited, undefined, { 'retry-after': String(retryAfter) });
+      const headers: Record<string, string> = state.config.rateLimit?.retryAfter === false ? {} : { 'retry-after': String(retryAfter) };
+      throw new ApiFailure(CODE.rateLimited, undefined, headers);
     }
     if (!route) throw new ApiFailure(CODE.notFound);
     if (route.name === 'query' || route.name === 'status') counters.polls += 1;

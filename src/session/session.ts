@@ -1,6 +1,7 @@
 import type { ApiEvent, BachApi } from '../api/types.js';
 import type { BuildSettings } from '../project/build-settings.js';
 import { statePaths } from '../state/paths.js';
+import { systemClock } from '../util/clock.js';
 import type { Submitter } from '../submitter/host.js';
 import type { SpawnedSubmitter } from '../submitter/spawn-submitter.js';
 
@@ -19,6 +20,8 @@ export interface ApiConnection {
   sessionUploads: Map<string, string>;
   /** Sends the create requests from a process of its own (see submitter/host.ts). */
   submitter: Submitter;
+  /** The rate gate the client and the submitter share; closed with the session. */
+  closeGate?: () => void;
 }
 
 export interface Session {
@@ -56,14 +59,21 @@ export function openSession(settings: BuildSettings, root: string, spawned?: Spa
     sessionUploaded: () => [],
     connect(onEvent) {
       events.target = onEvent;
-      connection ??= Promise.all([import('../submitter/host.js'), import('../api/client.js')]).then(([{ startSubmitter }, { createApiClient }]) => ({
-        // The submitter first: its process starts loading while this one loads the client.
-        submitter: startSubmitter({ baseUrl, credentials, journalDir, stateDir, onEvent: events.emit }, spawned),
-        api: createApiClient({ baseUrl, credentials, onEvent: events.emit }),
-        origin: api.origin,
-        ephemeral: false,
-        sessionUploads: new Map(),
-      }));
+      connection ??= Promise.all([import('../submitter/host.js'), import('../api/client.js'), import('../api/rate-gate.js')]).then(
+        ([{ startSubmitter }, { createApiClient }, { createRateGate }]) => {
+          // One pacer for the key: the build's requests and the submitter's creates (rate-gate.ts).
+          const gate = createRateGate({ clock: systemClock });
+          return {
+            // The submitter first: its process starts loading while this one loads the client.
+            submitter: startSubmitter({ baseUrl, credentials, journalDir, stateDir, onEvent: events.emit, gate }, spawned),
+            api: createApiClient({ baseUrl, credentials, onEvent: events.emit, gate }),
+            origin: api.origin,
+            ephemeral: false,
+            sessionUploads: new Map(),
+            closeGate: () => gate.close(),
+          };
+        },
+      );
       return connection;
     },
     prewarm() {
@@ -89,6 +99,7 @@ function createListener() {
 
 async function closeConnection(connection: ApiConnection): Promise<void> {
   await Promise.all([connection.submitter.close(), connection.api.close()]);
+  connection.closeGate?.();
 }
 
 function openEmulatorSession(journalDir: string, stateDir: string, spawned: SpawnedSubmitter | undefined): Session {
@@ -102,12 +113,14 @@ function openEmulatorSession(journalDir: string, stateDir: string, spawned: Spaw
     connect(onEvent) {
       events.target = onEvent;
       emulator ??= import('../emulator/index.js').then(({ startEmulator }) => startEmulator({ port: 0 }));
-      connection ??= Promise.all([emulator, import('../api/client.js'), import('../submitter/host.js')]).then(
-        ([running, { createApiClient }, { startSubmitter }]) => {
+      connection ??= Promise.all([emulator, import('../api/client.js'), import('../submitter/host.js'), import('../api/rate-gate.js')]).then(
+        ([running, { createApiClient }, { startSubmitter }, { createRateGate }]) => {
           const credentials = { accessKey: running.accessKey, secretKey: running.secretKey };
+          const gate = createRateGate({ clock: systemClock });
           return {
-            submitter: startSubmitter({ baseUrl: running.url, credentials, journalDir, stateDir, onEvent: events.emit }, spawned),
-            api: createApiClient({ baseUrl: running.url, credentials, onEvent: events.emit }),
+            submitter: startSubmitter({ baseUrl: running.url, credentials, journalDir, stateDir, onEvent: events.emit, gate }, spawned),
+            api: createApiClient({ baseUrl: running.url, credentials, onEvent: events.emit, gate }),
+            closeGate: () => gate.close(),
             origin: running.origin,
             ephemeral: true,
             sessionUploads,

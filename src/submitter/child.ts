@@ -4,6 +4,7 @@ import type { BachApi } from '../api/types.js';
 import type { AcceptedEntry, Journal } from '../state/journal.js';
 import type { FromSubmitter, SerializedError, ToSubmitter } from './protocol.js';
 import { registerSubmitter, unregisterSubmitter } from './registry.js';
+import { createRemoteGate } from './remote-gate.js';
 
 // The submitter process: sends create requests and writes each accepted task id to the journal the
 // moment it arrives. It is detached from the build's process group, so a kill -9 of the build (or a
@@ -30,10 +31,14 @@ let exitTimer: NodeJS.Timeout | undefined;
 // Telling the build is a courtesy; recording in the journal is the job. The build may be gone at any
 // moment (killed): a send to a closed channel fails asynchronously with EPIPE on `process`, which
 // unhandled would crash this process — and take every create still in flight down unrecorded.
-const send = (message: FromSubmitter) => {
-  if (process.connected) process.send!(message, undefined, undefined, () => {});
+const send = (message: FromSubmitter): boolean => {
+  if (!process.connected) return false;
+  process.send!(message, undefined, undefined, () => {});
+  return true;
 };
 process.on('error', () => {});
+// The build's rate gate, asked over IPC for each create's slot (remote-gate.ts says why).
+const gate = createRemoteGate(send);
 
 process.on('message', (message: ToSubmitter) => {
   if (message.type === 'init') {
@@ -42,6 +47,8 @@ process.on('message', (message: ToSubmitter) => {
     ready = initialise(message);
   } else if (message.type === 'create') {
     void create(message);
+  } else if (message.type === 'permit') {
+    gate.receive(message);
   } else if (message.type === 'close') {
     closing = true;
     exitWhenIdle();
@@ -50,6 +57,7 @@ process.on('message', (message: ToSubmitter) => {
 
 // The build is gone (killed, or done without saying so): nothing new will come; finish and leave.
 process.on('disconnect', () => {
+  gate.disconnected();
   closing = true;
   exitWhenIdle();
 });
@@ -63,6 +71,7 @@ loading.catch(() => {});
 // The build may have let go before this process was listening (a build with nothing to submit):
 // that `disconnect` was never seen, so look.
 if (!process.connected) {
+  gate.disconnected();
   closing = true;
   exitWhenIdle();
 }
@@ -74,6 +83,7 @@ async function initialise(message: Extract<ToSubmitter, { type: 'init' }>): Prom
   api = createApiClient({
     baseUrl: message.baseUrl,
     credentials: { accessKey: message.accessKey, secretKey: message.secretKey },
+    gate,
     onEvent: (event) => send({ type: 'event', event }),
   });
 }

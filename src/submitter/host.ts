@@ -1,6 +1,7 @@
 import { ApiError, createAbortError } from '../api/errors.js';
 import type { RequestBody } from '../contract/create-request.js';
 import type { ApiEvent, CreatedTask } from '../api/types.js';
+import type { RateGate } from '../api/rate-gate.js';
 import type { Mode } from '../contract/types.js';
 import type { AcceptedEntry, SubmittingEntry } from '../state/journal.js';
 import type { SerializedError, ToSubmitter } from './protocol.js';
@@ -40,6 +41,11 @@ export interface SubmitterOptions {
   /** `.bach/`: the submitter registers itself in `.bach/submitters/` while it works. */
   stateDir: string;
   onEvent?: (event: ApiEvent) => void;
+  /**
+   * The build's rate gate: the submitter's creates take their slots from it, ahead of the build's polls,
+   * and report their answers to it (remote-gate.ts says why). Without one the submitter sends unpaced.
+   */
+  gate?: RateGate;
 }
 
 export class SubmitterGoneError extends Error {
@@ -62,6 +68,9 @@ export function startSubmitter(options: SubmitterOptions, spawned?: SpawnedSubmi
   const exit = child.exited;
   child.onMessage((message) => {
     if (message.type === 'event') options.onEvent?.(message.event);
+    else if (message.type === 'acquire') grantPermit(message.id);
+    else if (message.type === 'answered') options.gate?.recordAnswered(message.permit);
+    else if (message.type === 'limited') options.gate?.recordRateLimited(message.permit, message.retryAfterMs);
     else if (message.type === 'created') settle(message.id)?.resolve({ created: message.created, entry: message.entry, ...(message.unrecorded ? { unrecorded: message.unrecorded } : {}) });
     else if (message.type === 'failed') settle(message.id)?.reject(deserialize(message.error));
   });
@@ -78,6 +87,14 @@ export function startSubmitter(options: SubmitterOptions, spawned?: SpawnedSubmi
     journalDir: options.journalDir,
     stateDir: options.stateDir,
   });
+
+  // A create's slot, ahead of every poll. A closed gate (the build is closing) must not strand a
+  // create the submitter already sends: it goes at once.
+  function grantPermit(id: number) {
+    const now = { sentAt: Date.now(), waited: false };
+    const granted = options.gate ? options.gate.acquire(undefined, 'create').catch(() => now) : Promise.resolve(now);
+    void granted.then((permit) => post({ type: 'permit', id, permit }));
+  }
 
   function settle(id: number) {
     const found = pending.get(id);

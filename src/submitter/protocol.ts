@@ -1,5 +1,6 @@
 import type { RequestBody } from '../contract/create-request.js';
 import type { ApiEvent, CreatedTask } from '../api/types.js';
+import type { Permit } from '../api/rate-gate.js';
 import type { Mode } from '../contract/types.js';
 import type { AcceptedEntry, SubmittingEntry } from '../state/journal.js';
 
@@ -9,7 +10,9 @@ import type { AcceptedEntry, SubmittingEntry } from '../state/journal.js';
 export type ToSubmitter =
   | { type: 'init'; baseUrl: string; accessKey: string; secretKey: string; journalDir: string; stateDir: string }
   | { type: 'create'; id: number; mode: Mode; body: RequestBody; entry: SubmittingEntry }
-  | { type: 'close' };
+  | { type: 'close' }
+  /** The build's gate let a create attempt go (remote-gate.ts). */
+  | { type: 'permit'; id: number; permit: Permit };
 
 export interface SerializedError {
   name: string;
@@ -33,4 +36,10 @@ export type FromSubmitter =
   /** `unrecorded`: the task exists (billed) but its id could not be written to the journal — why, with the id. */
   | { type: 'created'; id: number; created: CreatedTask; entry: AcceptedEntry; unrecorded?: string }
   | { type: 'failed'; id: number; error: SerializedError; journalKept: boolean }
-  | { type: 'event'; event: ApiEvent };
+  | { type: 'event'; event: ApiEvent }
+  /** A create attempt asks the build's rate gate for its slot; the answer is a `permit` with the same id. */
+  | { type: 'acquire'; id: number }
+  /** The attempt with this permit was answered (not 429): the build's gate learns from it. */
+  | { type: 'answered'; permit: Permit }
+  /** The attempt with this permit was answered 429. */
+  | { type: 'limited'; permit: Permit; retryAfterMs?: number };

@@ -76,6 +76,17 @@ describe('rate limiting', () => {
     expect(emu.stats().requests.byStatus).toMatchObject({ '404': 3, '429': 1 });
   });
 
+  it('a fixed window without Retry-After: the window full, 429/1800 with no Retry-After header', async () => {
+    // Windows of 10^12 ms (the next boundary is in 2033), so that the test cannot straddle one: 2 each.
+    const emu = await useEmulator({ rateLimit: { requestsPerSecond: 2.5e-9, mode: 'fixed-window', windowMs: 1e12, retryAfter: false } });
+    expect((await emu.call('GET', '/status/x')).status).toBe(404);
+    expect((await emu.call('GET', '/status/x')).status).toBe(404);
+    const limited = await emu.call('GET', '/status/x');
+    expect(limited.status).toBe(429);
+    expect(limited.json).toEqual({ code: 1800, message: 'Rate limit exceeded', data: null });
+    expect(limited.headers.get('retry-after')).toBeNull();
+  });
+
   it('checks the token before the rate limit (a bad token is 401 even when the bucket is empty)', async () => {
     const emu = await useEmulator({ rateLimit: { requestsPerSecond: 0.1, burst: 1 } });
     await emu.call('GET', '/status/x');

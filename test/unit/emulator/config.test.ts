@@ -22,6 +22,9 @@ describe('applyConfigPatch', () => {
     [{ keys: [] }, 'config.keys: must be a non-empty list'],
     [{ keys: [{ accessKey: 'a' }] }, 'config.keys[0].secretKey: must be a non-empty string'],
     [{ rateLimit: { requestsPerSecond: 0 } }, 'config.rateLimit.requestsPerSecond: must be greater than 0'],
+    [{ rateLimit: { requestsPerSecond: 2, mode: 'sliding' } }, 'config.rateLimit.mode: must be "token-bucket" or "fixed-window"'],
+    [{ rateLimit: { requestsPerSecond: 2, retryAfter: 'no' } }, 'config.rateLimit.retryAfter: must be true or false'],
+    [{ rateLimit: { mode: 'fixed-window' } }, 'config.rateLimit.requestsPerSecond: must be a number'], // --rate-limit-mode alone
     [{ processingMS: 5 }, 'config.processingMS: unknown setting'],
     [{ processingSpread: 1.5 }, 'config.processingSpread: must be a fraction between 0 and 1, got 1.5'],
     [{ processingSpread: -0.1 }, 'config.processingSpread: must be at least 0, got -0.1'],
@@ -40,7 +43,7 @@ describe('parseEmulatorFlags', () => {
       '--rate-limit', '5:10', '--credits', '60', '--plan-max-duration', '4', '--plan-resolutions', '720p',
       '--sensitive-word', 'gore', '--sensitive-word', 'spoiler', '--result-ttl-ms', '1000', '--fault-seed', 'ci-7',
       '--fault-5xx', '0.1', '--fault-drop-after-create', '0.2', '--fault-latency', '10-50', '--fault-cdn', '--json',
-      '--processing-spread', '0.3', '--timing-seed', 'bench-1',
+      '--processing-spread', '0.3', '--timing-seed', 'bench-1', '--rate-limit-mode', 'fixed-window', '--rate-limit-no-retry-after',
     ]);
     expect(flags).toMatchObject({ port: 0, host: '127.0.0.2', configFile: 'emu.json', json: true, verbose: false });
     expect(flags.patch).toEqual({
@@ -48,7 +51,7 @@ describe('parseEmulatorFlags', () => {
       processingSpread: 0.3,
       timingSeed: 'bench-1',
       concurrencyPerKey: 2,
-      rateLimit: { requestsPerSecond: 5, burst: 10 },
+      rateLimit: { requestsPerSecond: 5, burst: 10, mode: 'fixed-window', retryAfter: false },
       credits: 60,
       plan: { maxDuration: 4, resolutions: ['720p'] },
       sensitiveWords: ['gore', 'spoiler'],

@@ -31,3 +31,23 @@ describe('createRateLimiter', () => {
     expect(limiter.take('a', 0)).toBeNull();
   });
 });
+
+describe('createRateLimiter, fixed window', () => {
+  it('allows rps × window per window aligned to the clock, answering the whole seconds to its end', () => {
+    const limiter = createRateLimiter(() => ({ requestsPerSecond: 2, mode: 'fixed-window' }));
+    expect([0, 0, 0].map(() => limiter.take('a', 1200))).toEqual([null, null, 1]);
+    expect(limiter.take('b', 1200)).toBeNull(); // per key
+    expect(limiter.take('a', 1999)).toBe(1);
+    // The next window starts at 2000, however recently the last request went.
+    expect([0, 0, 0].map(() => limiter.take('a', 2000))).toEqual([null, null, 1]);
+  });
+
+  it('counts longer windows and answers their remaining seconds', () => {
+    const limiter = createRateLimiter(() => ({ requestsPerSecond: 0.5, mode: 'fixed-window', windowMs: 10_000 }));
+    for (let i = 0; i < 5; i += 1) expect(limiter.take('a', 10_500)).toBeNull();
+    expect(limiter.take('a', 10_500)).toBe(10);
+    expect(limiter.take('a', 18_200)).toBe(2);
+    limiter.reset();
+    expect(limiter.take('a', 18_200)).toBeNull();
+  });
+});
