@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import { assertFreshDist } from './check-dist.js';
 
 // Runs the built CLI (dist/cli.js — `npm test` builds first) as a real child process: the same
@@ -9,6 +10,13 @@ import { assertFreshDist } from './check-dist.js';
 assertFreshDist();
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+// Every CLI a test file started and that still runs when the file is done is killed: a test that
+// failed (or timed out) before stopping a `watch` left it running for hours, with its emulator gone.
+const live = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of live) child.kill('SIGKILL');
+});
 
 export interface CliResult {
   code: number | null;
@@ -36,6 +44,8 @@ export function cliEnv(env: Record<string, string | undefined> = {}): NodeJS.Pro
 
 export function startCli(args: string[], options: CliOptions): { child: ChildProcess; result: Promise<CliResult> } {
   const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: cliEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  child.on('exit', () => live.delete(child));
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
