@@ -11,16 +11,12 @@ import type { CliContext } from '../util/cli-context.js';
 // or no keys, leaves the shot to be rendered as before. Nothing is asked when no such shot is planned.
 
 export async function fetchEarlierTasks(manifestFile: string, session: Session, context: CliContext, reporter: Pick<Reporter, 'message' | 'event'>): Promise<number> {
-  const [{ readLockedShots }, { planPaying }] = await Promise.all([import('./read-locked-shots.js'), import('./build-team-cache.js')]);
+  const [{ readLockedShots }, { planPaying, lockedForCurrentRequest }] = await Promise.all([import('./read-locked-shots.js'), import('./build-team-cache.js')]);
   const quiet = { ...context, stderr: { write: () => {}, isTTY: false } };
   const locked = await readLockedShots(manifestFile, quiet);
   if (!locked.ok) return 0;
   const { project, shots } = await planPaying(locked);
-  const byId = new Map(locked.shots.map((shot) => [shot.shotId, shot]));
-  const targets = shots.flatMap((shot) => {
-    const target = byId.get(shot.shot.id);
-    return target && target.entry.fingerprint === shot.fingerprint && target.entry.taskId ? [target] : [];
-  });
+  const targets = lockedForCurrentRequest(locked, shots).filter((target) => target.entry.taskId);
   if (targets.length === 0) return 0;
   const { pullLockResults } = await import('../render/pull-lock-results.js');
   const results = await pullLockResults({

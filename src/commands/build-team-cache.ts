@@ -6,7 +6,7 @@ import type { RunReport } from '../render/events.js';
 import type { TeamCache } from '../remote/open-team-cache.js';
 import type { CliContext } from '../util/cli-context.js';
 import type { Clock } from '../util/clock.js';
-import type { LockedShots } from './read-locked-shots.js';
+import type { LockedShot, LockedShots } from './read-locked-shots.js';
 import type { BuildClaims } from './build-claims.js';
 
 // The team cache around a build (issue 11, items 3, 5, 8 and 11): before the build plans what it pays
@@ -79,6 +79,10 @@ export async function fetchFromTeamCache(manifestFile: string, settings: BuildSe
     failed,
     warn: (message) => reporter.message('warn', message),
   });
+  /** One line for what a fetch got (at the start, after a claim found a result pushed meanwhile, while waiting). */
+  const reportFetched = (count: number) => {
+    if (count > 0) reporter.message('info', `Team cache ${team.name}: ${count} result${count === 1 ? '' : 's'} fetched, free`);
+  };
   /** Shot id → fingerprint of the shots claimed in the current round. */
   const claimed = new Map<string, string>();
 
@@ -86,7 +90,7 @@ export async function fetchFromTeamCache(manifestFile: string, settings: BuildSe
   try {
     const fetched = await required(() => fetchAll(locked, team, context, failed));
     fetchedAtOpen = fetched.count;
-    if (fetched.count > 0) reporter.message('info', `Team cache ${team.name}: ${fetched.count} result${fetched.count === 1 ? '' : 's'} fetched, free`);
+    reportFetched(fetched.count);
   } catch (error) {
     await team.close();
     throw error;
@@ -115,7 +119,7 @@ export async function fetchFromTeamCache(manifestFile: string, settings: BuildSe
       const now = await readLocked();
       if (!now) return new Set();
       const fetched = await fetchAll(now, team, context, (message) => reporter.message('warn', message));
-      if (fetched.count > 0) reporter.message('info', `Team cache ${team.name}: ${fetched.count} result${fetched.count === 1 ? '' : 's'} fetched, free`);
+      reportFetched(fetched.count);
       paying = fetched.paying;
     }
   };
@@ -182,7 +186,7 @@ export async function fetchFromTeamCache(manifestFile: string, settings: BuildSe
         const now = await readLocked();
         if (!now) return new Set();
         const fetched = await fetchAll(now, team, context, (message) => reporter.message('warn', message));
-        if (fetched.count > 0) reporter.message('info', `Team cache ${team.name}: ${fetched.count} result${fetched.count === 1 ? '' : 's'} fetched, free`);
+        reportFetched(fetched.count);
         if (team.disabledBy()) return new Set(); // the remote is gone: build the rest here
         const stillPaying = fetched.paying.filter((shot) => held.has(shot.shotId));
         const stillHeld = await claimPaying(stillPaying);
@@ -264,6 +268,15 @@ function payingShot(shot: ShotPlan): PayingShot {
   return { shotId: shot.shot.id, fingerprint: shot.fingerprint, mode: shot.mode, request: shot.request, seed: shot.seed };
 }
 
+/** The locked shots among `shots` whose bach.lock entry is for their current request (its result is what they need). */
+export function lockedForCurrentRequest(locked: Locked, shots: readonly ShotPlan[]): LockedShot[] {
+  const byId = new Map(locked.shots.map((shot) => [shot.shotId, shot]));
+  return shots.flatMap((shot) => {
+    const target = byId.get(shot.shot.id);
+    return target && target.entry.fingerprint === shot.fingerprint ? [target] : [];
+  });
+}
+
 /** What a build would pay for now (renders not held in doubt, not forced), with the project read for it. */
 export async function planPaying(locked: Locked) {
   const [{ readProject }, { createPlanInputs }, { createPlan }] = await Promise.all([
@@ -288,11 +301,7 @@ async function fetchAll(locked: Locked, team: TeamCache, context: CliContext, fa
   const got = new Set<string>();
   let fetched = 0;
   // 1. What bach.lock already describes for the current request.
-  const byId = new Map(locked.shots.map((shot) => [shot.shotId, shot]));
-  const lockTargets = paying.flatMap((shot) => {
-    const target = byId.get(shot.shot.id);
-    return target && target.entry.fingerprint === shot.fingerprint ? [target] : [];
-  });
+  const lockTargets = lockedForCurrentRequest(locked, paying);
   if (lockTargets.length > 0) {
     const results = await pullLockResults({
       root: manifest.root,
