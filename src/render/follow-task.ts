@@ -4,7 +4,7 @@ import type { AcceptedEntry } from '../state/journal.js';
 import type { CacheRecord } from '../state/result-cache.js';
 import { collectResult, InvalidResultError } from './collect-result.js';
 import { placeAndLock, type PlaceTarget } from './place-result.js';
-import { summarizeDurations } from './poll-schedule.js';
+import { summarizeDurations } from './estimate-durations.js';
 import { pollUntilDone } from './poll-task.js';
 import type { RunContext } from './run-context.js';
 import { CODE } from '../contract/business-codes.js';
@@ -71,7 +71,7 @@ async function pollAndCollect(
       },
     });
     state = polled.state;
-    if (kind && polled.durationMs !== undefined) context.durations.add(kind, polled.durationMs);
+    if (kind && polled.sample !== undefined) context.durations.add(kind, polled.sample);
   } catch (error) {
     if (interrupt.aborted || isAbortError(error)) return { kind: 'interrupted' };
     if (error instanceof ApiError && error.code === CODE.notFound) {

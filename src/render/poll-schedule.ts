@@ -10,10 +10,14 @@
 //
 // Learned: the task is expected to end after `mean` (elapsed since its create was accepted), give or
 // take the spread `sd`. [decided]
-//   1. first poll at mean − sd: before most tasks end (a uniform ±30% spread puts about one task in
-//      five earlier), late enough that the polls spent before the end are few. When the spread is
-//      small against the floor, the floor decides the delay and the first poll moves later, up to
-//      mean + 2·sd (by min(3·sd, floor/2) × (1 − sd/floor)): most tasks are then found at once;
+//   1. the first poll. When the spread is small against the floor (sd·√(2π) < floor), a first poll
+//      that comes too early costs a whole floor before the next one, so it goes where the expected
+//      time from the end to the poll that finds it is least: the point past the mean where the
+//      normal's density falls to 1/floor, mean + z·sd with z = √(2·ln(floor / (sd·√(2π)))) (at most
+//      3) — for sd = 5 ms against a 100 ms floor, mean + 10 ms, and about 1 task in 50 needs a second
+//      poll. Otherwise at mean − sd: before most tasks end (a uniform ±30% spread puts about one task
+//      in five earlier), late enough that the polls spent before the end are few; moved a little
+//      later (by floor/2 × (1 − sd/floor)) while the spread is below the floor;
 //   2. then at a short interval until the window of likely ends is over (the longest time seen, or
 //      mean + 2·sd, and at least two intervals after the first poll): the floor, or a sixth of the
 //      window if that is longer, so the window never takes more than about 7 polls;
@@ -27,14 +31,9 @@
 //     bounds a task that keeps running past its window to one poll per 5 s on average.
 // The fixed poller is not capped: it polls at the interval the user chose, as before.
 
-/** Durations of tasks of one kind, summarised (ms, from create accepted to status done). */
-export interface DurationSummary {
-  count: number;
-  meanMs: number;
-  /** Standard deviation of the samples. */
-  sdMs: number;
-  maxMs: number;
-}
+import type { DurationSummary } from './estimate-durations.js';
+
+export type { DurationSummary } from './estimate-durations.js';
 
 export interface PollScheduleInput {
   /** `--poll-interval` in ms: the shortest time between two polls of a task. */
@@ -66,8 +65,7 @@ export function nextPollDelay(input: PollScheduleInput): number {
 
   const previous = pollsAtMs.length > 0 ? pollsAtMs[pollsAtMs.length - 1]! : 0;
   const { meanMs, sdMs } = learned;
-  const nudge = Math.min(3 * sdMs, floorMs / 2) * Math.max(0, 1 - sdMs / floorMs);
-  const firstAt = Math.max(meanMs - sdMs + nudge, floorMs);
+  const firstAt = Math.max(firstPollAt(meanMs, sdMs, floorMs), floorMs);
   const windowEnd = Math.max(learned.maxMs, meanMs + 2 * sdMs, firstAt + 2 * floorMs);
   const shortInterval = Math.max(floorMs, (windowEnd - firstAt) / SHORT_POLLS);
   let target: number;
@@ -83,16 +81,15 @@ export function nextPollDelay(input: PollScheduleInput): number {
   return Math.max(0, target - elapsedMs);
 }
 
+/** Where the first poll of a task aims (whole ms since accepted), before the floor: rule 1 above. */
+export function firstPollAt(meanMs: number, sdMs: number, floorMs: number): number {
+  const density = sdMs * Math.sqrt(2 * Math.PI);
+  if (density < floorMs) return Math.round(meanMs + Math.min(3, Math.sqrt(2 * Math.log(floorMs / density))) * sdMs);
+  return Math.round(meanMs - sdMs + (floorMs / 2) * Math.max(0, 1 - sdMs / floorMs));
+}
+
 /** Today's poller: the floor with ±10% jitter (at least 10 ms). */
 export function fixedDelay(floorMs: number, random: number): number {
   const jitter = 1 + (random * 0.2 - 0.1);
   return Math.max(10, floorMs * jitter);
-}
-
-/** Mean, standard deviation and maximum of some durations (ms); undefined when there are none. */
-export function summarizeDurations(samples: readonly number[]): DurationSummary | undefined {
-  if (samples.length === 0) return undefined;
-  const meanMs = samples.reduce((sum, value) => sum + value, 0) / samples.length;
-  const variance = samples.reduce((sum, value) => sum + (value - meanMs) ** 2, 0) / samples.length;
-  return { count: samples.length, meanMs, sdMs: Math.sqrt(variance), maxMs: Math.max(...samples) };
 }

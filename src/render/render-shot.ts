@@ -124,7 +124,7 @@ async function renderUntilSettled(context: RunContext, plan: RenderShotPlan, ear
       return submitted.outcome;
     }
     const { entry } = submitted;
-    const acceptedAt = context.clock.now();
+    const acceptedAt = context.clock.now() - submitted.answeredAgoMs;
     earlierInDoubt = [];
     const outcome = await followTask(context, entry, { ...targetOf(plan), place: true }, release, acceptedAt);
     if (outcome.kind === 'done') {
@@ -188,7 +188,11 @@ async function followResumed(context: RunContext, plan: InFlightShotPlan, entry:
   return failShot(context, { id, message: outcome.message, taskId: entry.taskId, ...(outcome.kind === 'expired' ? { paidButLost: true } : {}) });
 }
 
-type Submitted = { kind: 'accepted'; entry: AcceptedEntry } | { kind: 'settled'; outcome: ShotOutcome };
+/** `answeredAgoMs`: how long before now the API accepted it (what the task is timed from; SubmitResult says why). */
+type Submitted = { kind: 'accepted'; entry: AcceptedEntry; answeredAgoMs: number } | { kind: 'settled'; outcome: ShotOutcome };
+
+/** Longer ago than this, the two processes' clocks disagree (a clock step): the task is timed from now. [decided] */
+const MAX_ANSWERED_AGO_MS = 5_000;
 
 async function submit(context: RunContext, plan: RenderShotPlan, body: RequestBody, earlierInDoubt: readonly SendingEntry[], doubt: Doubt): Promise<Submitted> {
   const { shot } = plan;
@@ -207,7 +211,7 @@ async function submit(context: RunContext, plan: RenderShotPlan, body: RequestBo
   for (const earlier of earlierInDoubt) context.journal.remove(earlier);
   if (carried) doubt.mark();
   try {
-    const { created, entry: accepted, unrecorded } = await context.submitter.createTask(shot.mode, body, entry, context.hardStop);
+    const { created, entry: accepted, unrecorded, answeredAgoMs = 0 } = await context.submitter.createTask(shot.mode, body, entry, context.hardStop);
     if (accepted.inDoubt) doubt.mark();
     if (unrecorded) {
       // Billed, and only this build knows the id: it follows the task as usual; should it stop before
@@ -218,7 +222,7 @@ async function submit(context: RunContext, plan: RenderShotPlan, body: RequestBo
     }
     context.emit({ type: 'shot:submitted', id: shot.id, taskId: created.taskId, seconds: shot.duration });
     context.emit({ type: 'shot:status', id: shot.id, status: 'pending', taskId: created.taskId });
-    return { kind: 'accepted', entry: accepted };
+    return { kind: 'accepted', entry: accepted, answeredAgoMs: answeredAgoMs <= MAX_ANSWERED_AGO_MS ? answeredAgoMs : 0 };
   } catch (error) {
     // Interrupted while the request is with the submitter: it records the outcome on its own (an
     // accepted task resumes next build; an unknown one is reported there).

@@ -6,9 +6,10 @@ import { isObject, parseJsonOrUndefined } from './shapes.js';
 
 // `.bach/task-durations.json`: how long tasks took, per kind (mode, resolution, duration), so that the
 // adaptive poller (render/poll-schedule.ts) can poll a task near its expected end from the first shot
-// of the next build (issue 14, item 1). A duration is measured from the create being accepted to the
-// first poll that saw the task done: the midpoint of the bracket between the last poll that saw it
-// running and that one (render/poll-task.ts).
+// of the next build (issue 14, item 1). A task's duration is kept as what polling saw of it: the
+// bracket [low, high] (ms since the create was accepted) between the last poll that saw it running
+// and the answer that saw it done (render/poll-task.ts; render/estimate-durations.ts fits them).
+// Version 1 files (one number per task, a bracket's midpoint) are still read, as exact durations.
 //
 // Bounded: the last WINDOW durations per kind, the MAX_KINDS kinds used most recently. Read through a
 // shape check like everything in `.bach/`: a file that is not exactly what this module writes is
@@ -17,12 +18,20 @@ import { isObject, parseJsonOrUndefined } from './shapes.js';
 // build writes a good one over it.
 
 export const TASK_DURATIONS_FILE = 'task-durations.json';
-const VERSION = 1;
+const VERSION = 2;
+/** Written by earlier releases: one number per task. */
+const VERSION_NUMBERS = 1;
 /** Durations kept per kind: enough for a stable mean and spread, few enough to follow a server that changes. */
 export const WINDOW = 32;
 export const MAX_KINDS = 64;
 /** A day: longer is no video task's duration, so no number bach-render wrote. */
 const MAX_DURATION_MS = 86_400_000;
+
+/** One timed task: its end lies in (lowMs, highMs], ms since its create was accepted; low = high: known exactly. */
+export interface DurationSample {
+  lowMs: number;
+  highMs: number;
+}
 
 export interface TaskKind {
   mode: Mode;
@@ -44,21 +53,22 @@ export function taskDurationsPath(stateDir: string): string {
 
 /** The learned durations of one build: loaded once, added to as tasks end, written once at the end. */
 export class TaskDurations {
-  private readonly kinds: Map<string, number[]>;
+  private readonly kinds: Map<string, DurationSample[]>;
   private changed = false;
 
-  constructor(kinds: ReadonlyMap<string, readonly number[]> = new Map()) {
+  constructor(kinds: ReadonlyMap<string, readonly DurationSample[]> = new Map()) {
     this.kinds = new Map([...kinds].map(([key, samples]) => [key, [...samples]]));
   }
 
-  samplesFor(kind: TaskKind): readonly number[] {
+  samplesFor(kind: TaskKind): readonly DurationSample[] {
     return this.kinds.get(taskKindKey(kind)) ?? [];
   }
 
-  add(kind: TaskKind, durationMs: number): void {
+  add(kind: TaskKind, sample: DurationSample): void {
     const key = taskKindKey(kind);
-    if (!KEY.test(key) || !Number.isFinite(durationMs) || durationMs < 0 || durationMs > MAX_DURATION_MS) return;
-    const rounded = Math.max(1, Math.round(durationMs));
+    const { lowMs, highMs } = sample;
+    if (!KEY.test(key) || !Number.isFinite(lowMs) || !Number.isFinite(highMs) || lowMs < 0 || highMs < lowMs || highMs > MAX_DURATION_MS) return;
+    const rounded = { lowMs: Math.round(lowMs), highMs: Math.max(1, Math.round(highMs)) };
     const samples = [...(this.kinds.get(key) ?? []), rounded].slice(-WINDOW);
     // Most recently used last: the first kinds are the ones dropped past MAX_KINDS.
     this.kinds.delete(key);
@@ -72,23 +82,30 @@ export class TaskDurations {
   }
 
   toJson(): string {
-    return `${JSON.stringify({ version: VERSION, kinds: Object.fromEntries(this.kinds) }, null, 1)}\n`;
+    const kinds = Object.fromEntries([...this.kinds].map(([key, samples]) => [key, samples.map((s) => [s.lowMs, s.highMs])]));
+    return `${JSON.stringify({ version: VERSION, kinds })}\n`;
   }
 }
 
-/** The file's content as durations, or why it is not a file this module wrote. */
-export function checkTaskDurations(value: unknown): { kinds: Map<string, number[]> } | { why: string } {
+/** The file's content as durations, or why it is not a file this module wrote (this release or version 1). */
+export function checkTaskDurations(value: unknown): { kinds: Map<string, DurationSample[]> } | { why: string } {
   if (!isObject(value)) return { why: 'not a JSON object' };
-  if (value.version !== VERSION) return { why: `version is not ${VERSION}` };
+  if (value.version !== VERSION && value.version !== VERSION_NUMBERS) return { why: `version is not ${VERSION} or ${VERSION_NUMBERS}` };
+  const brackets = value.version === VERSION;
   if (!isObject(value.kinds)) return { why: 'kinds is not an object' };
   const entries = Object.entries(value.kinds);
   if (entries.length > MAX_KINDS) return { why: `more than ${MAX_KINDS} kinds` };
-  const kinds = new Map<string, number[]>();
+  const kinds = new Map<string, DurationSample[]>();
   for (const [key, samples] of entries) {
     if (!KEY.test(key)) return { why: `"${key.slice(0, 80)}" is not a mode|resolution|duration key` };
     if (!Array.isArray(samples) || samples.length === 0 || samples.length > WINDOW) return { why: `${key}: not a list of 1 to ${WINDOW} durations` };
-    if (!samples.every(isDuration)) return { why: `${key}: a duration is not a whole number of ms from 1 to ${MAX_DURATION_MS}` };
-    kinds.set(key, samples as number[]);
+    if (brackets) {
+      if (!samples.every(isBracket)) return { why: `${key}: a duration is not a [low, high] pair of whole numbers of ms, 0 ≤ low ≤ high, 1 ≤ high ≤ ${MAX_DURATION_MS}` };
+      kinds.set(key, samples.map(([lowMs, highMs]: [number, number]) => ({ lowMs, highMs })));
+    } else {
+      if (!samples.every(isDuration)) return { why: `${key}: a duration is not a whole number of ms from 1 to ${MAX_DURATION_MS}` };
+      kinds.set(key, (samples as number[]).map((ms) => ({ lowMs: ms, highMs: ms })));
+    }
   }
   return { kinds };
 }
@@ -121,4 +138,10 @@ export async function writeTaskDurations(stateDir: string, durations: TaskDurati
 
 function isDuration(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value <= MAX_DURATION_MS;
+}
+
+function isBracket(value: unknown): value is [number, number] {
+  if (!Array.isArray(value) || value.length !== 2) return false;
+  const [low, high] = value as unknown[];
+  return typeof low === 'number' && Number.isSafeInteger(low) && low >= 0 && isDuration(high) && low <= high;
 }

@@ -95,6 +95,7 @@ async function create(message: Extract<ToSubmitter, { type: 'create' }>): Promis
     await ready;
     const sending = journal!.recordSending(message.entry);
     const created = await api!.createTask(message.mode, message.body);
+    const answeredAt = Date.now();
     const inDoubt = created.inDoubtRetried || Boolean(message.entry.inDoubt);
     // From here the task exists and is billed: whatever happens to its record, the build hears of
     // the task id (issue 16, item 2), never a bare write error that loses it.
@@ -107,7 +108,7 @@ async function create(message: Extract<ToSubmitter, { type: 'create' }>): Promis
       unrecorded = error instanceof Error ? error.message : String(error);
       if (!unrecorded.includes(created.taskId)) unrecorded = `task ${created.taskId} was accepted (billed) but could not be recorded (${unrecorded})`;
     }
-    send({ type: 'created', id: message.id, created, entry, ...(unrecorded ? { unrecorded } : {}) });
+    send({ type: 'created', id: message.id, created, entry, answeredAt, ...(unrecorded ? { unrecorded } : {}) });
   } catch (error) {
     // A request that certainly created nothing leaves no record; one whose outcome is unknown keeps
     // its `submitting` record, so the next build says the shot may have been billed.

@@ -26,6 +26,12 @@ export interface SubmitResult {
   entry: AcceptedEntry;
   /** Set when the entry could not be written (a full disk): the task is billed, and only this build knows its id. */
   unrecorded?: string;
+  /**
+   * How long ago the API's answer arrived (ms, ≥ 0): the journal write and the message's way here came
+   * after it. The adaptive poller times a task from its answer, not from this result's arrival, which
+   * a busy build can hold back by tens of ms (poll-task.ts).
+   */
+  answeredAgoMs?: number;
 }
 
 export interface Submitter {
@@ -71,7 +77,15 @@ export function startSubmitter(options: SubmitterOptions, spawned?: SpawnedSubmi
     else if (message.type === 'acquire') grantPermit(message.id);
     else if (message.type === 'answered') options.gate?.recordAnswered(message.permit);
     else if (message.type === 'limited') options.gate?.recordRateLimited(message.permit, message.retryAfterMs);
-    else if (message.type === 'created') settle(message.id)?.resolve({ created: message.created, entry: message.entry, ...(message.unrecorded ? { unrecorded: message.unrecorded } : {}) });
+    else if (message.type === 'created') {
+      const answeredAgoMs = message.answeredAt === undefined ? undefined : Math.max(0, Date.now() - message.answeredAt);
+      settle(message.id)?.resolve({
+        created: message.created,
+        entry: message.entry,
+        ...(message.unrecorded ? { unrecorded: message.unrecorded } : {}),
+        ...(answeredAgoMs === undefined ? {} : { answeredAgoMs }),
+      });
+    }
     else if (message.type === 'failed') settle(message.id)?.reject(deserialize(message.error));
   });
   void exit.then(() => {

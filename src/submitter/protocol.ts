@@ -33,8 +33,11 @@ export interface SerializedError {
 export type FromSubmitter =
   /** The submitter listens; nothing may be sent before (earlier messages would be lost). */
   | { type: 'hello' }
-  /** `unrecorded`: the task exists (billed) but its id could not be written to the journal — why, with the id. */
-  | { type: 'created'; id: number; created: CreatedTask; entry: AcceptedEntry; unrecorded?: string }
+  /**
+   * `unrecorded`: the task exists (billed) but its id could not be written to the journal — why, with the id.
+   * `answeredAt`: Date.now() when the API's answer arrived, before the journal write (both processes run on one machine).
+   */
+  | { type: 'created'; id: number; created: CreatedTask; entry: AcceptedEntry; unrecorded?: string; answeredAt?: number }
   | { type: 'failed'; id: number; error: SerializedError; journalKept: boolean }
   | { type: 'event'; event: ApiEvent }
   /** A create attempt asks the build's rate gate for its slot; the answer is a `permit` with the same id. */

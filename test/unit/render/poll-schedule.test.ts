@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BACKOFF_CEILING_MS, fixedDelay, MAX_POLLS_PER_MINUTE, MIN_SAMPLES, nextPollDelay, summarizeDurations, type DurationSummary } from '../../../src/render/poll-schedule.js';
+import { BACKOFF_CEILING_MS, firstPollAt, fixedDelay, MAX_POLLS_PER_MINUTE, MIN_SAMPLES, nextPollDelay, type DurationSummary } from '../../../src/render/poll-schedule.js';
 
 // The adaptive poll schedule (issue 14, item 1) as plain numbers: a simulated task on a fake clock
 // (a number that only this loop moves) asks nextPollDelay when to poll, and the test looks at
@@ -80,6 +80,29 @@ describe('nextPollDelay', () => {
     expect(simulate({ endMs: 1_150, floorMs: 100, learned: steady }).map((at) => at - first)).toEqual([0, 100, 200]);
   });
 
+  it('with a small spread, the first poll goes where the expected wait from the end to its discovery is least', () => {
+    // A poll at t finds a normal(mean, sd) end after t − D, or one floor later when it came too
+    // early: t − mean + floor·P(D > t) on average, least where the density is 1/floor.
+    const expectedWait = (t: number, mean: number, sd: number, floor: number) => {
+      let sum = 0;
+      for (let z = -6; z <= 6; z += 0.001) {
+        const d = mean + z * sd;
+        const weight = (Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI)) * 0.001;
+        sum += weight * (d <= t ? t - d : t + floor - d);
+      }
+      return sum;
+    };
+    for (const [sd, floor] of [[5, 100], [10, 100], [20, 100], [300, 10_000]] as const) {
+      const best = firstPollAt(1_000, sd, floor);
+      expect(best).toBeGreaterThan(1_000);
+      for (const other of [best - 2 * sd, best - sd / 2, best + sd / 2, best + 2 * sd]) expect(expectedWait(best, 1_000, sd, floor)).toBeLessThan(expectedWait(other, 1_000, sd, floor));
+    }
+    // sd = 5 ms against a 100 ms floor: about 10 ms past the mean.
+    expect(firstPollAt(1_000, 5, 100)).toBe(1_010);
+    // A spread as large as the floor: before the mean, as before (the bench's 6 s ± 30% at a 1 s floor).
+    expect(firstPollAt(6_000, 1_040, 1_000)).toBe(4_960);
+  });
+
   it('backs off geometrically past the window of likely ends, up to 10 s (or the floor)', () => {
     // Window ends at max(7.8 s, 6 + 2 × 1.04 = 8.08 s).
     const polls = simulate({ endMs: 60_000, floorMs: 1_000, learned: LEARNED });
@@ -95,12 +118,5 @@ describe('nextPollDelay', () => {
 
   it('a poll already overdue is sent at once', () => {
     expect(nextPollDelay({ floorMs: 1_000, learned: LEARNED, elapsedMs: 9_000, pollsAtMs: [], random: 0.5 })).toBe(0);
-  });
-});
-
-describe('summarizeDurations', () => {
-  it('gives count, mean, spread and maximum', () => {
-    expect(summarizeDurations([])).toBeUndefined();
-    expect(summarizeDurations([4_000, 6_000, 8_000])).toEqual({ count: 3, meanMs: 6_000, sdMs: Math.sqrt(8_000_000 / 3), maxMs: 8_000 });
   });
 });

@@ -33,27 +33,27 @@ async function follow(endMs: number, learned: DurationSummary | undefined, accep
 }
 
 describe('pollUntilDone', () => {
-  it('with nothing learned polls every interval and times the task by the middle of the last bracket', async () => {
+  it('with nothing learned polls every interval and times the task by its bracket: the last poll that saw it running, the answer that saw it done', async () => {
     const result = await follow(6_500, undefined);
     expect(result.pollsAtMs).toEqual([1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000]);
-    expect(result).toMatchObject({ polls: 7, durationMs: 6_500 });
+    expect(result).toMatchObject({ polls: 7, sample: { lowMs: 6_000, highMs: 7_000 } });
   });
 
   it('with durations learned polls near the expected end', async () => {
     const result = await follow(6_500, LEARNED);
     expect(result.pollsAtMs).toEqual([4_960, 5_960, 6_960]);
-    expect(result.durationMs).toBe(6_460);
+    expect(result.sample).toEqual({ lowMs: 5_960, highMs: 6_960 });
   });
 
-  it('a task already done at its first poll is timed at that poll (an upper bound), not at half of it', async () => {
+  it('a task already done at its first poll is known only to have ended by it: its bracket starts at the acceptance', async () => {
     const result = await follow(4_000, LEARNED);
     expect(result.pollsAtMs).toEqual([4_960]);
-    expect(result.durationMs).toBe(4_960);
+    expect(result.sample).toEqual({ lowMs: 0, highMs: 4_960 });
   });
 
   it('a task whose start is unknown (resumed) is polled at the fixed interval and not timed', async () => {
     const result = await follow(2_500, LEARNED, false);
     expect(result.pollsAtMs).toEqual([1_000, 2_000, 3_000]);
-    expect(result.durationMs).toBeUndefined();
+    expect(result.sample).toBeUndefined();
   });
 });
