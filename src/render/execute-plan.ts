@@ -15,6 +15,7 @@ import type { Submitter } from '../submitter/host.js';
 import type { Clock } from '../util/clock.js';
 import { classifyJournal } from './classify-journal.js';
 import { collectOrphan } from './collect-orphan.js';
+import { CreatesInFlight } from './creates-in-flight.js';
 import { describeWorkerError } from './describe-worker-error.js';
 import type { Emit } from './events.js';
 import type { LockWriter } from './lock-writer.js';
@@ -30,7 +31,7 @@ import { uploadImages, type ImageToUpload } from './upload-images.js';
 // start at once. One bounded concurrency (`--concurrency`) covers every task in flight on the server —
 // new renders from submit to the end of polling, resumed and collected tasks while they are polled —
 // and downloads and cache copies run under a transfer pool, so the next submission never waits for a
-// file. Each job returns its shot's outcome, folded into the run report at the end (run-report.ts);
+// file; a download even lets the creates in flight reach the server first (creates-in-flight.ts). Each job returns its shot's outcome, folded into the run report at the end (run-report.ts);
 // it emits events as it goes and never prints.
 //
 // Ctrl-C (`interrupt`): nothing new is submitted, polls and downloads stop at once (their tasks stay
@@ -117,6 +118,7 @@ export async function executePlan(options: ExecuteOptions): Promise<RunReport> {
     apiOrigin: options.origin,
     slots: new Semaphore(options.concurrency),
     transfers: new Semaphore(Math.max(2, options.concurrency)),
+    creates: new CreatesInFlight(),
     durations: learned.durations,
   };
   // Warnings an earlier build could not show (it was killed before its summary).

@@ -84,6 +84,8 @@ async function pollAndCollect(
   if (state.status === 'TASK_FAILED') return { kind: 'task-failed', message: state.message ?? 'no reason given' };
   if (!state.videoUrl) return { kind: 'error', message: `task ${taskId} succeeded without a video URL` };
   const videoUrl = state.videoUrl;
+  // The create that took this task's slot (if any) goes to the server first: creates-in-flight.ts.
+  await context.creates.settled(context.clock, interrupt);
   return context.transfers.run(() => downloadAndPlace(context, entry, target, videoUrl));
 }
 

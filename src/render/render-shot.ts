@@ -211,7 +211,7 @@ async function submit(context: RunContext, plan: RenderShotPlan, body: RequestBo
   for (const earlier of earlierInDoubt) context.journal.remove(earlier);
   if (carried) doubt.mark();
   try {
-    const { created, entry: accepted, unrecorded, answeredAgoMs = 0 } = await context.submitter.createTask(shot.mode, body, entry, context.hardStop);
+    const { created, entry: accepted, unrecorded, answeredAgoMs = 0 } = await context.creates.track(context.submitter.createTask(shot.mode, body, entry, context.hardStop));
     if (accepted.inDoubt) doubt.mark();
     if (unrecorded) {
       // Billed, and only this build knows the id: it follows the task as usual; should it stop before

@@ -8,6 +8,7 @@ import type { StatePaths } from '../state/paths.js';
 import type { TaskDurations } from '../state/task-durations.js';
 import type { Submitter } from '../submitter/host.js';
 import type { Clock } from '../util/clock.js';
+import type { CreatesInFlight } from './creates-in-flight.js';
 import type { Emit } from './events.js';
 import type { LockWriter } from './lock-writer.js';
 import type { ShotFailure, ShotOutcome } from './run-report.js';
@@ -55,6 +56,8 @@ export interface RunContext {
   slots: Semaphore;
   /** Downloads and cache copies. */
   transfers: Semaphore;
+  /** Create requests sent and not yet answered: a finished task's download waits for them (creates-in-flight.ts). */
+  creates: CreatesInFlight;
   /** How long tasks took, per kind: learned from earlier builds and this one (`.bach/task-durations.json`). */
   durations: TaskDurations;
 }
