@@ -49,11 +49,20 @@ export function parseShotFailures(text: string): RunOverlay['failed'] {
 }
 
 /** Called by the build at the end of a run with the overlay's failures (an empty record removes none: it writes `{}`). */
+/**
+ * Written atomically, and only when its text changes (every build calls this, and most have no
+ * failure to note: a flushed write is milliseconds on the way to the build's exit).
+ */
 export async function writeShotFailures(root: string, failed: RunOverlay['failed']): Promise<void> {
   const path = reviewFailuresPath(root);
-  await mkdir(dirname(path), { recursive: true });
   const sorted = Object.fromEntries(Object.keys(failed).sort().map((id) => [id, failed[id]]));
-  await writeFileAtomic(path, `${JSON.stringify({ version: FILE_VERSION, failed: sorted }, null, 2)}\n`);
+  const text = `${JSON.stringify({ version: FILE_VERSION, failed: sorted }, null, 2)}\n`;
+  const current = await readFile(path, 'utf8').catch(() => null);
+  if (current === text) return;
+  // Nothing failed and no file yet: no file reads as no failures (readShotFailures).
+  if (current === null && Object.keys(sorted).length === 0) return;
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, text);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

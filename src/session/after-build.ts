@@ -12,16 +12,31 @@ import type { CliContext } from '../util/cli-context.js';
 //   2. with `cut: true` in the manifest, a build that leaves every shot up to date also cuts the film
 //      (incremental: nothing is done when no shot's video changed since the last cut).
 // Neither may fail a build that rendered: a problem here is a warning with what to run by hand.
-// Both are loaded only now, so a no-op build never pays for them.
+// Both are loaded only by a build that executes, so a no-op build never pays for them: by
+// `loadAfterBuild`, which build-once.ts calls while the build waits for its first tasks, so that the
+// loading is not on the way from the last result to the exit (issue 14 item 4); or here at the latest.
 
-/** `manifest`: the manifest as the command names it (relative to the current folder), so the page shows that name. */
-export async function afterBuild(manifestName: string, plan: Plan, report: RunReport, context: CliContext, reporter: Pick<Reporter, 'message'>): Promise<ReviewData | null> {
-  const [{ readProjectPlan }, { updateReviewPage }, { writeShotFailures, readShotFailures }, { emptyRunOverlay }] = await Promise.all([
+let loading: ReturnType<typeof importAfterBuild> | undefined;
+
+/** Loads what afterBuild uses (once per process; a failure is left for afterBuild to meet). */
+export function loadAfterBuild(): ReturnType<typeof importAfterBuild> {
+  loading ??= importAfterBuild();
+  loading.catch(() => {});
+  return loading;
+}
+
+function importAfterBuild() {
+  return Promise.all([
     import('../review/read-project-plan.js'),
     import('../review/update-review-page.js'),
     import('../review/run-overlay-io.js'),
     import('../review/review-data.js'),
   ]);
+}
+
+/** `manifest`: the manifest as the command names it (relative to the current folder), so the page shows that name. */
+export async function afterBuild(manifestName: string, plan: Plan, report: RunReport, context: CliContext, reporter: Pick<Reporter, 'message'>): Promise<ReviewData | null> {
+  const [{ readProjectPlan }, { updateReviewPage }, { writeShotFailures, readShotFailures }, { emptyRunOverlay }] = await loadAfterBuild();
   try {
     const project = await readProjectPlan(manifestName, { cwd: context.cwd });
     if (!project.ok) return null;
@@ -34,8 +49,8 @@ export async function afterBuild(manifestName: string, plan: Plan, report: RunRe
       const fingerprint = fingerprints.get(failure.id);
       if (fingerprint) failed[failure.id] = { fingerprint, message: failure.message, ...(failure.taskId ? { taskId: failure.taskId } : {}) };
     }
-    await writeShotFailures(manifest.root, failed);
-    const page = await updateReviewPage(project, { ...emptyRunOverlay(), failed });
+    // Two files, independent of each other: flushed side by side.
+    const [, page] = await Promise.all([writeShotFailures(manifest.root, failed), updateReviewPage(project, { ...emptyRunOverlay(), failed })]);
     if (page.written) reporter.message('info', `Review page: ${relative(context.cwd, page.path) || page.path}`);
     if (manifest.cut && !project.plan.changes && !context.interrupt.aborted) {
       const { executeCut } = await import('../cut/execute-cut.js');

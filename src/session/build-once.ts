@@ -19,6 +19,7 @@ import { assertProjectLinksInside } from '../state/project-links.js';
 import { removeStaleLockfileTemps, removeStaleTempFiles } from '../state/temp-files.js';
 import type { Stamp } from '../state/up-to-date.js';
 import type { Clock } from '../util/clock.js';
+import { loadAfterBuild } from './after-build.js';
 import type { Session } from './session.js';
 
 // One build of a loaded manifest: read the project → plan → show the plan (and its cost) → refuse
@@ -137,11 +138,26 @@ async function execute(options: BuildOnceOptions, session: Session, project: Pro
     allowRerender: options.settings.allowRerender,
     interrupt: options.interrupt,
     clock: options.clock,
-    emit: (event) => options.reporter.event(event),
+    emit: (event) => {
+      if (event.type === 'shot:submitted') preloadAfterBuild();
+      options.reporter.event(event);
+    },
     ...(options.isCurrent ? { isCurrent: options.isCurrent } : {}),
   });
   if (connection.ephemeral) for (const [sha256, url] of records.urlsFor(connection.origin)) connection.sessionUploads.set(sha256, url);
   return report;
+}
+
+/**
+ * What the build does after its last result (after-build.ts) is loaded while it waits for its tasks:
+ * a moment after the first create was accepted, once the first creates are out and the process has
+ * nothing to do until the first task ends. [decided: 250 ms] The timer does not hold the process.
+ */
+let preloadScheduled = false;
+function preloadAfterBuild(): void {
+  if (preloadScheduled) return;
+  preloadScheduled = true;
+  setTimeout(() => void loadAfterBuild(), 250).unref();
 }
 
 function emptyRun(plan: Plan): RunReport {
