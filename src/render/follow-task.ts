@@ -63,7 +63,7 @@ async function pollAndCollect(
       clock: context.clock,
       acceptedAt,
       // `BACH_POLL=fixed`: the fixed poller, though durations are still learned for later builds.
-      learned: kind && context.options.adaptivePoll ? summarizeDurations(context.durations.samplesFor(kind)) : undefined,
+      learned: kind && context.options.adaptivePoll ? () => context.durations.summaryFor(kind, summarizeDurations) : undefined,
       onStatus: (s) => {
         if (target.place && (s.status === 'TASK_PENDING' || s.status === 'TASK_PROCESSING')) {
           emit({ type: 'shot:status', id: shot, status: s.status === 'TASK_PENDING' ? 'pending' : 'processing', taskId });

@@ -69,7 +69,8 @@ export function nextPollDelay(input: PollScheduleInput): number {
   const windowEnd = Math.max(learned.maxMs, meanMs + 2 * sdMs, firstAt + 2 * floorMs);
   const shortInterval = Math.max(floorMs, (windowEnd - firstAt) / SHORT_POLLS);
   let target: number;
-  if (pollsAtMs.length === 0) target = firstAt;
+  // Polls before the first one's time were the fixed poller's (the task started with too little learned).
+  if (pollsAtMs.length === 0 || previous < firstAt) target = firstAt;
   else if (previous < windowEnd) target = previous + shortInterval;
   else {
     const pastWindow = pollsAtMs.filter((at) => at >= windowEnd).length;

@@ -20,8 +20,12 @@ export interface PollOptions {
   onStatus?: (state: TaskState) => void;
   /** clock.now() when the create was accepted; undefined for a task resumed from an earlier build. */
   acceptedAt?: number | undefined;
-  /** What is learned about tasks of this kind; undefined (or `fixed`): the fixed poller. */
-  learned?: DurationSummary | undefined;
+  /**
+   * What is learned about tasks of this kind, asked before every poll: a task that started with too
+   * little learned (the first tasks of a build's second wave) aims at the expected end as soon as its
+   * first wave's tasks have ended. Undefined (or `BACH_POLL=fixed`): the fixed poller.
+   */
+  learned?: () => DurationSummary | undefined;
 }
 
 export interface PollResult {
@@ -39,7 +43,7 @@ export async function pollUntilDone(api: BachApi, mode: Mode, taskId: string, op
     const delay =
       acceptedAt === undefined
         ? fixedDelay(options.intervalMs, clock.random())
-        : nextPollDelay({ floorMs: options.intervalMs, learned: options.learned, elapsedMs: clock.now() - acceptedAt, pollsAtMs, random: clock.random() });
+        : nextPollDelay({ floorMs: options.intervalMs, learned: options.learned?.(), elapsedMs: clock.now() - acceptedAt, pollsAtMs, random: clock.random() });
     await clock.sleep(delay, signal);
     const sentAt = acceptedAt === undefined ? 0 : clock.now() - acceptedAt;
     pollsAtMs.push(sentAt);

@@ -55,6 +55,8 @@ export function taskDurationsPath(stateDir: string): string {
 export class TaskDurations {
   private readonly kinds: Map<string, DurationSample[]>;
   private changed = false;
+  /** The last summary per kind, with the samples it was made from (add() replaces the array) and the function. */
+  private readonly summaries = new Map<string, { samples: readonly DurationSample[]; summarize: unknown; summary: unknown }>();
 
   constructor(kinds: ReadonlyMap<string, readonly DurationSample[]> = new Map()) {
     this.kinds = new Map([...kinds].map(([key, samples]) => [key, [...samples]]));
@@ -62,6 +64,20 @@ export class TaskDurations {
 
   samplesFor(kind: TaskKind): readonly DurationSample[] {
     return this.kinds.get(taskKindKey(kind)) ?? [];
+  }
+
+  /**
+   * `summarize` of the kind's samples, computed again only after a sample was added: every poll asks
+   * for it, and a fit is a few thousand steps of arithmetic.
+   */
+  summaryFor<T>(kind: TaskKind, summarize: (samples: readonly DurationSample[]) => T): T {
+    const samples = this.samplesFor(kind);
+    const key = taskKindKey(kind);
+    const cached = this.summaries.get(key);
+    if (cached?.samples === samples && cached.summarize === summarize) return cached.summary as T;
+    const summary = summarize(samples);
+    this.summaries.set(key, { samples, summarize, summary });
+    return summary;
   }
 
   add(kind: TaskKind, sample: DurationSample): void {

@@ -116,6 +116,14 @@ describe('nextPollDelay', () => {
     expect(Math.max(...slowGaps)).toBe(15_000);
   });
 
+  it('a task polled at the fixed interval until enough was learned then waits for its first-poll time', () => {
+    const steady: DurationSummary = { count: 8, meanMs: 1_000, sdMs: 10, maxMs: 1_020 };
+    const first = firstPollAt(1_000, 10, 100);
+    expect(nextPollDelay({ floorMs: 100, learned: steady, elapsedMs: 205, pollsAtMs: [100, 200], random: 0.5 })).toBe(first - 205);
+    // Already past it: the short interval, as for any later poll.
+    expect(nextPollDelay({ floorMs: 100, learned: steady, elapsedMs: 1_100, pollsAtMs: [1_000, 1_095], random: 0.5 })).toBe(95);
+  });
+
   it('a poll already overdue is sent at once', () => {
     expect(nextPollDelay({ floorMs: 1_000, learned: LEARNED, elapsedMs: 9_000, pollsAtMs: [], random: 0.5 })).toBe(0);
   });

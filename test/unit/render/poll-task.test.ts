@@ -25,7 +25,7 @@ async function follow(endMs: number, learned: DurationSummary | undefined, accep
     signal: new AbortController().signal,
     clock,
     acceptedAt: acceptedKnown ? start : undefined,
-    learned,
+    learned: () => learned,
   }).then((r) => (result = r));
   while (result === undefined) await clock.advance(10);
   await polling;
@@ -49,6 +49,30 @@ describe('pollUntilDone', () => {
     const result = await follow(4_000, LEARNED);
     expect(result.pollsAtMs).toEqual([4_960]);
     expect(result.sample).toEqual({ lowMs: 0, highMs: 4_960 });
+  });
+
+  it('asks what is learned before every poll: a task started with nothing learned aims at the expected end once something is', async () => {
+    const clock = createFakeClock();
+    const start = clock.now();
+    const pollsAtMs: number[] = [];
+    const api = {
+      async getTask(): Promise<TaskState> {
+        pollsAtMs.push(clock.now() - start);
+        return clock.now() - start >= 6_500 ? ({ status: 'TASK_SUCCEEDED', videoUrl: 'https://cdn.example/v.mp4' } as TaskState) : ({ status: 'TASK_PROCESSING' } as TaskState);
+      },
+    } as unknown as BachApi;
+    let result: PollResult | undefined;
+    // Learned only after the task's second poll (the first wave's tasks ended meanwhile).
+    const polling = pollUntilDone(api, 'text-to-video', 'task-1', {
+      intervalMs: 1_000,
+      signal: new AbortController().signal,
+      clock,
+      acceptedAt: start,
+      learned: () => (pollsAtMs.length >= 2 ? LEARNED : undefined),
+    }).then((r) => (result = r));
+    while (result === undefined) await clock.advance(10);
+    await polling;
+    expect(pollsAtMs).toEqual([1_000, 2_000, 4_960, 5_960, 6_960]);
   });
 
   it('a task whose start is unknown (resumed) is polled at the fixed interval and not timed', async () => {

@@ -100,4 +100,21 @@ describe('task durations file', () => {
     expect(durations.samplesFor(KIND)).toEqual([]);
     expect(durations.isChanged).toBe(false);
   });
+
+  it('summaryFor computes again only after the kind gained a sample, and keeps kinds apart', () => {
+    const durations = new TaskDurations();
+    const other = { ...KIND, duration: 10 };
+    let calls = 0;
+    const count = (samples: readonly { highMs: number }[]) => (calls++, samples.map((s) => s.highMs));
+    durations.add(KIND, { lowMs: 0, highMs: 1_000 });
+    durations.add(other, { lowMs: 0, highMs: 2_000 });
+    expect(durations.summaryFor(KIND, count)).toEqual([1_000]);
+    expect(durations.summaryFor(KIND, count)).toEqual([1_000]);
+    expect(durations.summaryFor(other, count)).toEqual([2_000]);
+    expect(calls).toBe(2);
+    durations.add(KIND, { lowMs: 900, highMs: 1_100 });
+    expect(durations.summaryFor(KIND, count)).toEqual([1_000, 1_100]);
+    expect(durations.summaryFor(other, count)).toEqual([2_000]);
+    expect(calls).toBe(3);
+  });
 });
