@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import type { Dispatcher, FormData } from 'undici';
+import type { Agent, Dispatcher, FormData } from 'undici';
 import type { Mode } from '../contract/types.js';
 import { createTokenSigner } from './auth.js';
 import type { Credentials } from './credentials.js';
@@ -14,7 +14,6 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { checkUrlOnce, downloadOnce } from './transfer.js';
 import type { ApiEvent, ApiRequestKind, BachApi, UploadFile } from './types.js';
 import { collectUploadResult, pollUploadBatch } from './upload-batch.js';
-import { createUploadForm } from './upload-form.js';
 import {
   batchStatusPath,
   createPath,
@@ -60,9 +59,14 @@ export function createApiClient(options: ApiClientOptions): BachApi {
   const clock: Clock = { ...systemClock, ...options.clock };
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const timeouts: HttpTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-  const ownAgent = options.dispatcher ? undefined : createAgent(timeouts);
-  const dispatcher = options.dispatcher ?? (ownAgent as Dispatcher);
-  const cdn = createRedirectingDispatcher(dispatcher);
+  // Made on the first request: creating them loads undici (api/undici.ts says why that waits).
+  let dispatchers: Promise<{ api: Dispatcher; cdn: Dispatcher; own: Agent | undefined }> | undefined;
+  const getDispatchers = () =>
+    (dispatchers ??= (async () => {
+      const own = options.dispatcher ? undefined : await createAgent(timeouts);
+      const api = options.dispatcher ?? (own as Dispatcher);
+      return { api, cdn: await createRedirectingDispatcher(api), own };
+    })());
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const signer = createTokenSigner({
     ...options.credentials,
@@ -140,7 +144,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
       const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
       if (typeof body === 'string') headers['content-type'] = 'application/json';
       const answer = await sendRequest(
-        dispatcher,
+        (await getDispatchers()).api,
         {
           method: call.method,
           url: `${baseUrl}${call.path}`,
@@ -178,7 +182,8 @@ export function createApiClient(options: ApiClientOptions): BachApi {
         {
           method: 'POST',
           path: UPLOAD_FILES_PATH,
-          body: () => createUploadForm(files, signal),
+          // Loaded here: the multipart form needs undici's FormData, and most builds upload nothing.
+          body: async () => (await import('./upload-form.js')).createUploadForm(files, signal),
           headersTimeout: timeouts.uploadHeadersMs,
           parse: parseBatchData,
         },
@@ -196,7 +201,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
 
     async checkUrl(url: string, { signal } = {}) {
       assertHttpUrl(url, 'checkUrl');
-      const { value } = await runWithRetry(() => checkUrlOnce(cdn, url, signal, clock.now()), loop('check', 'safe', signal, false));
+      const { value } = await runWithRetry(async () => checkUrlOnce((await getDispatchers()).cdn, url, signal, clock.now()), loop('check', 'safe', signal, false));
       return value;
     },
 
@@ -205,7 +210,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
       const fixed = { url, destPath, ...(signal ? { signal } : {}), ...(expectedSize === undefined ? {} : { expectedSize }) };
       try {
         const { value } = await runWithRetry(
-          () => downloadOnce(cdn, { ...fixed, now: clock.now() }),
+          async () => downloadOnce((await getDispatchers()).cdn, { ...fixed, now: clock.now() }),
           loop('download', 'safe', signal, false),
         );
         return value;
@@ -219,7 +224,9 @@ export function createApiClient(options: ApiClientOptions): BachApi {
       if (closed) return;
       closed = true;
       if (!options.gate) gate.close();
-      await ownAgent?.close();
+      // A client that never sent anything never loaded undici, and has no agent to close.
+      const made = await dispatchers?.catch(() => undefined);
+      await made?.own?.close();
     },
   };
 }

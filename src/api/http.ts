@@ -1,5 +1,6 @@
-import { Agent, type Dispatcher, type FormData, interceptors, request } from 'undici';
+import type { Agent, Dispatcher, FormData } from 'undici';
 import { ApiError, createAbortError, redactUrl } from './errors.js';
+import { loadUndici } from './undici.js';
 import { parseRetryAfter, type HttpAnswer } from './wire.js';
 
 // undici, as the client uses it: one keep-alive Agent per client (connection pools per origin), a second
@@ -32,7 +33,8 @@ const MAX_JSON_BYTES = 16 * 1024 * 1024;
  * balancers): a create sent on a socket the server has just closed fails as "other side closed", which
  * we must count as an unknown outcome. Keeping idle sockets shorter than the server does avoids that race.
  */
-export function createAgent(timeouts: HttpTimeouts): Agent {
+export async function createAgent(timeouts: HttpTimeouts): Promise<Agent> {
+  const { Agent } = await loadUndici();
   return new Agent({
     connect: { timeout: timeouts.connectMs },
     headersTimeout: timeouts.headersMs,
@@ -44,7 +46,8 @@ export function createAgent(timeouts: HttpTimeouts): Agent {
 }
 
 /** CDN links may redirect (signed storage URLs); the API itself never is followed. */
-export function createRedirectingDispatcher(dispatcher: Dispatcher): Dispatcher {
+export async function createRedirectingDispatcher(dispatcher: Dispatcher): Promise<Dispatcher> {
+  const { interceptors } = await loadUndici();
   return dispatcher.compose(interceptors.redirect({ maxRedirections: 5 }));
 }
 
@@ -60,6 +63,7 @@ export interface JsonRequest {
 /** One attempt; the whole body is read (bounded). Throws ApiError for transport failures. */
 export async function sendRequest(dispatcher: Dispatcher, req: JsonRequest, now: number): Promise<HttpAnswer> {
   const url = redactUrl(req.url);
+  const { request } = await loadUndici();
   let response: Dispatcher.ResponseData;
   try {
     response = await request(req.url, {

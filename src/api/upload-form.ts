@@ -1,8 +1,8 @@
 import { openAsBlob } from 'node:fs';
 import { extname } from 'node:path';
 import { FormData } from 'undici';
-import { BachError } from '../errors.js';
 import { sha256File } from '../util/hash.js';
+import { InputChangedError } from './input-changed-error.js';
 import type { UploadFile } from './types.js';
 
 // The multipart body of POST /batch-upload/submit-with-files (bach-api.md Part 1, "Batch upload"):
@@ -19,14 +19,7 @@ import type { UploadFile } from './types.js';
 // inside the multipart stream: the same guarantee without our own multipart encoder; the cost is a
 // second read of each image, from the page cache.
 
-/** A file whose content is no longer what the plan hashed: that image is refused, the others go on. */
-export class InputChangedError extends BachError {
-  constructor(readonly path: string, detail: string) {
-    super('input-changed', `${path} changed while the build was running (${detail}); it was not uploaded`, {
-      hint: 'Run the build again once the file is saved: the plan will hash its new content.',
-    });
-  }
-}
+export { InputChangedError };
 
 const IMAGE_TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg',
