@@ -65,7 +65,7 @@ export const makespanScenario: Scenario = {
     const waves = Math.ceil(SHOTS / PER_KEY);
     const breakdown =
       `start → first create ${formatMs(phase((t) => t.firstCreateMs))} (plan at ${formatMs(phase((t) => t.planMs))}); ` +
-      `per wave: poll delay ${formatMs(phase((t) => t.detectMs))} + download→done ${formatMs(phase((t) => t.downloadMs))} + done→next create ${formatMs(phase((t) => t.refillMs))}; ` +
+      `per wave: task end → next create ${formatMs(phase((t) => t.gapMs))} (poll delay ${formatMs(phase((t) => t.detectMs))}; download→done ${formatMs(phase((t) => t.downloadMs))}, off that path); ` +
       `last task → exit ${formatMs(phase((t) => t.tailMs))}`;
     log(`breakdown: ${breakdown}`);
     const speedUp = sample.wallMs / wall.median;
