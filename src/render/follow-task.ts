@@ -64,6 +64,7 @@ async function pollAndCollect(
       acceptedAt,
       // `BACH_POLL=fixed`: the fixed poller, though durations are still learned for later builds.
       learned: kind && context.options.adaptivePoll ? () => context.durations.summaryFor(kind, summarizeDurations) : undefined,
+      lastRoundOf: () => (context.slots.waiting < context.slots.size ? context.slots.size : 0),
       onStatus: (s) => {
         if (target.place && (s.status === 'TASK_PENDING' || s.status === 'TASK_PROCESSING')) {
           emit({ type: 'shot:status', id: shot, status: s.status === 'TASK_PENDING' ? 'pending' : 'processing', taskId });

@@ -26,6 +26,8 @@ export interface PollOptions {
    * first wave's tasks have ended. Undefined (or `BACH_POLL=fixed`): the fixed poller.
    */
   learned?: () => DurationSummary | undefined;
+  /** In the build's last round: how many tasks its end may wait for, else 0 (poll-schedule.ts); asked before every poll. */
+  lastRoundOf?: () => number;
 }
 
 export interface PollResult {
@@ -43,7 +45,7 @@ export async function pollUntilDone(api: BachApi, mode: Mode, taskId: string, op
     const delay =
       acceptedAt === undefined
         ? fixedDelay(options.intervalMs, clock.random())
-        : nextPollDelay({ floorMs: options.intervalMs, learned: options.learned?.(), elapsedMs: clock.now() - acceptedAt, pollsAtMs, random: clock.random() });
+        : nextPollDelay({ floorMs: options.intervalMs, learned: options.learned?.(), lastRoundOf: options.lastRoundOf?.() ?? 0, elapsedMs: clock.now() - acceptedAt, pollsAtMs, random: clock.random() });
     await clock.sleep(delay, signal);
     const sentAt = acceptedAt === undefined ? 0 : clock.now() - acceptedAt;
     pollsAtMs.push(sentAt);

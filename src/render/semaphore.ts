@@ -10,8 +10,16 @@ export class Semaphore {
   private available: number;
   private readonly waiters: (() => void)[] = [];
 
+  readonly size: number;
+
   constructor(size: number) {
-    this.available = Math.max(1, size);
+    this.size = Math.max(1, size);
+    this.available = this.size;
+  }
+
+  /** Callers waiting for a slot. */
+  get waiting(): number {
+    return this.waiters.length;
   }
 
   /** Resolves with a release function, to be called exactly once. */

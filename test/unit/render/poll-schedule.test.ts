@@ -124,6 +124,19 @@ describe('nextPollDelay', () => {
     expect(nextPollDelay({ floorMs: 100, learned: steady, elapsedMs: 1_100, pollsAtMs: [1_000, 1_095], random: 0.5 })).toBe(95);
   });
 
+  it('in the last round the first poll aims later: a miss of any of its tasks delays the whole build by a floor', () => {
+    const steady: DurationSummary = { count: 8, meanMs: 1_000, sdMs: 10, maxMs: 1_020 };
+    // The least-wait point for a miss costing 8 floors: the density 1/(8 × 100 ms).
+    const z = Math.sqrt(2 * Math.log(800 / (10 * Math.sqrt(2 * Math.PI))));
+    expect(nextPollDelay({ floorMs: 100, learned: steady, elapsedMs: 0, pollsAtMs: [], random: 0.5, lastRoundOf: 8 })).toBe(Math.round(1_000 + z * 10));
+    expect(firstPollAt(1_000, 10, 100, 8)).toBe(1_026);
+    expect(nextPollDelay({ floorMs: 100, learned: steady, elapsedMs: 0, pollsAtMs: [], random: 0.5, lastRoundOf: 0 })).toBe(firstPollAt(1_000, 10, 100));
+    expect(firstPollAt(1_000, 10, 100)).toBe(1_017);
+    // Never past mean + 3 sd; a spread as large as the floor: unchanged.
+    expect(firstPollAt(1_000, 2, 100, 64)).toBe(1_006);
+    expect(firstPollAt(6_000, 1_040, 1_000, 8)).toBe(4_960);
+  });
+
   it('a poll already overdue is sent at once', () => {
     expect(nextPollDelay({ floorMs: 1_000, learned: LEARNED, elapsedMs: 9_000, pollsAtMs: [], random: 0.5 })).toBe(0);
   });
