@@ -4,24 +4,30 @@ import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
 // Runs after `tsc` (npm's postbuild). Node 20 loads an ES module graph file by file — a resolve, a
-// read and a link each, about 0.3–0.5 ms — and a build reaches its first create through ~180 of
-// tsc's files (issue 14 item 4). This bundles what the CLI can load, from dist/cli.js, into
-// dist/bundle/ with esbuild: code splitting keeps every dynamic import() lazy (each becomes a chunk
-// loaded when the command needs it) and every module a single instance (a module two commands
-// share goes into a shared chunk). Packages stay outside (node_modules, as before; yaml has its
-// own one-file bundle, scripts/bundle-yaml.ts). dist/cli.js is then replaced by a two-line entry that
-// imports dist/bundle/cli.js, so `bach-render` (package.json's bin) and every test run the bundle.
-// The rest of dist/ stays as tsc wrote it: the library API (dist/index.js), the emulator export and
-// the submitter process (dist/submitter/child.js, forked by path) load from there.
+// read and a link each, about 0.3–0.5 ms — and a build reached its first create through ~180 of
+// tsc's files (issue 14 item 4). This bundles the two programs bach-render runs — the CLI
+// (dist/cli.js) and the submitter process it forks (dist/submitter/child.js) — into dist/bundle/
+// with esbuild: code splitting keeps every dynamic import() lazy (each becomes a chunk loaded when a
+// command needs it) and every module a single instance (a module two entries share goes into a
+// shared chunk). Packages stay outside (yaml and undici have their own one-file bundles,
+// scripts/bundle-packages.ts). Each program's file is then replaced by a short entry that imports its
+// bundle, so `bach-render` (package.json's bin), the fork and every test run the bundle. The rest of
+// dist/ stays as tsc wrote it: the library API (dist/index.js) and the emulator export load from there.
 //
 // A module that finds files relative to itself (`import.meta.url`: package.json, the schema, the
-// standalone validator, the yaml bundle, the submitter's script) must keep finding them from its
+// standalone validator, the package bundles, the submitter's script) must keep finding them from its
 // original place: each `import.meta.url` is rewritten to that place's URL, computed from the chunk's
 // own (every chunk is in dist/bundle/, so the relative path is fixed). Nothing is minified; stacks
 // name the chunk and the original function names.
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const outdir = `${dist}bundle`;
+const ENTRY_NOTE = 'bundled by scripts/bundle-cli.ts';
+
+const PROGRAMS = [
+  { name: 'cli', file: 'cli.js', shebang: true },
+  { name: 'child', file: 'submitter/child.js', shebang: false },
+];
 
 const keepModuleUrls: Plugin = {
   name: 'keep-module-urls',
@@ -36,15 +42,17 @@ const keepModuleUrls: Plugin = {
   },
 };
 
-const ENTRY_NOTE = 'The CLI, bundled by scripts/bundle-cli.ts';
-// tsc's own dist/cli.js is kept as dist/cli-entry.js, the bundle's entry. tsc builds incrementally:
-// when src/cli.ts has not changed it does not write dist/cli.js again, which then is still the
-// two-line entry from last time, and the kept copy is the right one.
-const tscEntry = readFileSync(`${dist}cli.js`, 'utf8');
-if (!tscEntry.includes(ENTRY_NOTE)) writeFileSync(`${dist}cli-entry.js`, tscEntry);
+// tsc's own file is kept beside it as `<name>-entry.js`, the bundle's entry. tsc builds incrementally:
+// when the source has not changed it does not write the file again, which then is still the short
+// entry from last time, and the kept copy is the right one.
+const entryOf = (file: string) => `${dist}${file.replace(/\.js$/, '-entry.js')}`;
+for (const { file } of PROGRAMS) {
+  const written = readFileSync(`${dist}${file}`, 'utf8');
+  if (!written.includes(ENTRY_NOTE)) writeFileSync(entryOf(file), written);
+}
 
 await build({
-  entryPoints: { cli: `${dist}cli-entry.js` },
+  entryPoints: Object.fromEntries(PROGRAMS.map(({ name, file }) => [name, entryOf(file)])),
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -56,5 +64,8 @@ await build({
   plugins: [keepModuleUrls],
   logLevel: 'warning',
 });
-writeFileSync(`${dist}cli.js`, `#!/usr/bin/env node\n// ${ENTRY_NOTE} (why: see there).\nimport './bundle/cli.js';\n`);
-process.stdout.write(`wrote ${outdir}/ and the entry ${dist}cli.js\n`);
+for (const { name, file, shebang } of PROGRAMS) {
+  const bundled = relative(dirname(`${dist}${file}`), `${outdir}/${name}.js`).split('\\').join('/');
+  writeFileSync(`${dist}${file}`, `${shebang ? '#!/usr/bin/env node\n' : ''}// The ${name === 'cli' ? 'CLI' : 'submitter process'}, ${ENTRY_NOTE} (why: see there).\nimport '${bundled.startsWith('.') ? bundled : `./${bundled}`}';\n`);
+}
+process.stdout.write(`wrote ${outdir}/ and the entries ${PROGRAMS.map((p) => `dist/${p.file}`).join(', ')}\n`);

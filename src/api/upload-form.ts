@@ -1,8 +1,9 @@
 import { openAsBlob } from 'node:fs';
 import { extname } from 'node:path';
-import { FormData } from 'undici';
+import type { FormData } from 'undici';
 import { sha256File } from '../util/hash.js';
 import { InputChangedError } from './input-changed-error.js';
+import { loadUndici } from './undici.js';
 import type { UploadFile } from './types.js';
 
 // The multipart body of POST /batch-upload/submit-with-files (bach-api.md Part 1, "Batch upload"):
@@ -35,6 +36,8 @@ const IMAGE_TYPES: Record<string, string> = {
 };
 
 export async function createUploadForm(files: readonly UploadFile[], signal?: AbortSignal): Promise<FormData> {
+  // The FormData of the undici copy that sends it (api/undici.ts): another copy's would not be recognised as a form.
+  const { FormData } = await loadUndici();
   const form = new FormData();
   for (const file of files) {
     const type = IMAGE_TYPES[extname(file.name).toLowerCase()] ?? 'application/octet-stream';

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 // The CLI runs from dist/bundle/ (scripts/bundle-cli.ts; npm test builds first). Modules that find
@@ -16,6 +17,16 @@ describe('the bundled CLI', () => {
     expect(readFileSync(join(BUNDLE, 'cli.js'), 'utf8')).toContain('runCli(process.argv.slice(2)');
   });
 
+  it('is what the submitter process runs (spawn-submitter forks dist/submitter/child.js)', () => {
+    expect(readFileSync(join(DIST, 'submitter/child.js'), 'utf8')).toMatch(/import '\.\.\/bundle\/child\.js';\n$/);
+    expect(readFileSync(join(BUNDLE, 'child.js'), 'utf8')).toContain("send({ type: \"hello\" })");
+  });
+
+  it('loads undici from its one-file bundle (scripts/bundle-packages.ts)', async () => {
+    const { loadUndici } = (await import(pathToFileURL(join(DIST, 'api/undici.js')).href)) as { loadUndici: () => Promise<unknown> };
+    expect(await loadUndici()).toBe(createRequire(join(DIST, 'api/'))('./undici.bundle.cjs'));
+  });
+
   it('asks every module that looks for files beside itself where it was, not where its chunk is', () => {
     const uses: string[] = [];
     for (const name of readdirSync(BUNDLE).filter((n) => n.endsWith('.js'))) {
@@ -26,6 +37,6 @@ describe('the bundled CLI', () => {
       uses.push(...rewritten);
     }
     for (const path of uses) expect(existsSync(join(BUNDLE, path)), path).toBe(true);
-    expect(uses).toEqual(expect.arrayContaining(['../version.js', '../manifest/schema-file.js', '../submitter/spawn-submitter.js', '../manifest/yaml-lib.js']));
+    expect(uses).toEqual(expect.arrayContaining(['../version.js', '../manifest/schema-file.js', '../submitter/spawn-submitter.js', '../manifest/yaml-lib.js', '../api/undici.js']));
   });
 });
