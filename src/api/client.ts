@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import type { Dispatcher, FormData } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Mode } from '../contract/types.js';
 import { createTokenSigner } from './auth.js';
 import type { Credentials } from './credentials.js';
@@ -14,7 +14,7 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { checkUrlOnce, downloadOnce } from './transfer.js';
 import type { ApiEvent, ApiRequestKind, BachApi, UploadFile } from './types.js';
 import { collectUploadResult, pollUploadBatch } from './upload-batch.js';
-import { createUploadForm } from './upload-form.js';
+import { createUploadForm, type UploadForm } from './upload-form.js';
 import {
   batchStatusPath,
   createPath,
@@ -127,7 +127,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
   interface ApiCall<T> {
     method: 'GET' | 'POST';
     path: string;
-    body?: () => Promise<string | FormData> | string;
+    body?: () => Promise<string | UploadForm> | string;
     headersTimeout?: number;
     parse: (data: unknown, url: string | undefined) => T;
   }
@@ -139,6 +139,8 @@ export function createApiClient(options: ApiClientOptions): BachApi {
       const body = call.body ? await call.body() : undefined;
       const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
       if (typeof body === 'string') headers['content-type'] = 'application/json';
+      // A streamed body that stopped on a changed file fails the send as a transport error: the
+      // file's own error is the one to throw (not retried: the next attempt would stop there again).
       const answer = await sendRequest(
         dispatcher,
         {
@@ -150,7 +152,9 @@ export function createApiClient(options: ApiClientOptions): BachApi {
           ...(call.headersTimeout === undefined ? {} : { headersTimeout: call.headersTimeout }),
         },
         clock.now(),
-      );
+      ).catch((error: unknown) => {
+        throw (typeof body === 'object' ? body.failure() : undefined) ?? error;
+      });
       return call.parse(parseEnvelope(answer), answer.url);
     }, loop(request, requestClass, signal));
   }
@@ -178,7 +182,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
         {
           method: 'POST',
           path: UPLOAD_FILES_PATH,
-          body: () => createUploadForm(files, signal),
+          body: () => createUploadForm(files, signal ? { signal } : {}),
           headersTimeout: timeouts.uploadHeadersMs,
           parse: parseBatchData,
         },
