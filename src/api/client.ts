@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import type { Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { Mode } from '../contract/types.js';
 import { createTokenSigner } from './auth.js';
 import type { Credentials } from './credentials.js';
@@ -60,9 +60,14 @@ export function createApiClient(options: ApiClientOptions): BachApi {
   const clock: Clock = { ...systemClock, ...options.clock };
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const timeouts: HttpTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-  const ownAgent = options.dispatcher ? undefined : createAgent(timeouts);
-  const dispatcher = options.dispatcher ?? (ownAgent as Dispatcher);
-  const cdn = createRedirectingDispatcher(dispatcher);
+  // Made on the first request: creating them loads undici (api/undici.ts says why that waits).
+  let dispatchers: Promise<{ api: Dispatcher; cdn: Dispatcher; own: Agent | undefined }> | undefined;
+  const getDispatchers = () =>
+    (dispatchers ??= (async () => {
+      const own = options.dispatcher ? undefined : await createAgent(timeouts);
+      const api = options.dispatcher ?? (own as Dispatcher);
+      return { api, cdn: await createRedirectingDispatcher(api), own };
+    })());
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const signer = createTokenSigner({
     ...options.credentials,
@@ -142,7 +147,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
       // A streamed body that stopped on a changed file fails the send as a transport error: the
       // file's own error is the one to throw (not retried: the next attempt would stop there again).
       const answer = await sendRequest(
-        dispatcher,
+        (await getDispatchers()).api,
         {
           method: call.method,
           url: `${baseUrl}${call.path}`,
@@ -200,7 +205,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
 
     async checkUrl(url: string, { signal } = {}) {
       assertHttpUrl(url, 'checkUrl');
-      const { value } = await runWithRetry(() => checkUrlOnce(cdn, url, signal, clock.now()), loop('check', 'safe', signal, false));
+      const { value } = await runWithRetry(async () => checkUrlOnce((await getDispatchers()).cdn, url, signal, clock.now()), loop('check', 'safe', signal, false));
       return value;
     },
 
@@ -209,7 +214,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
       const fixed = { url, destPath, ...(signal ? { signal } : {}), ...(expectedSize === undefined ? {} : { expectedSize }) };
       try {
         const { value } = await runWithRetry(
-          () => downloadOnce(cdn, { ...fixed, now: clock.now() }),
+          async () => downloadOnce((await getDispatchers()).cdn, { ...fixed, now: clock.now() }),
           loop('download', 'safe', signal, false),
         );
         return value;
@@ -223,7 +228,9 @@ export function createApiClient(options: ApiClientOptions): BachApi {
       if (closed) return;
       closed = true;
       if (!options.gate) gate.close();
-      await ownAgent?.close();
+      // A client that never sent anything never loaded undici, and has no agent to close.
+      const made = await dispatchers?.catch(() => undefined);
+      await made?.own?.close();
     },
   };
 }

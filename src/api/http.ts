@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
-import { Agent, type Dispatcher, interceptors, request } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { ApiError, createAbortError, redactUrl } from './errors.js';
+import { loadUndici } from './undici.js';
 import { parseRetryAfter, type HttpAnswer } from './wire.js';
 
 // undici, as the client uses it: one keep-alive Agent per client (connection pools per origin), a second
@@ -33,7 +34,8 @@ const MAX_JSON_BYTES = 16 * 1024 * 1024;
  * balancers): a create sent on a socket the server has just closed fails as "other side closed", which
  * we must count as an unknown outcome. Keeping idle sockets shorter than the server does avoids that race.
  */
-export function createAgent(timeouts: HttpTimeouts): Agent {
+export async function createAgent(timeouts: HttpTimeouts): Promise<Agent> {
+  const { Agent } = await loadUndici();
   return new Agent({
     connect: { timeout: timeouts.connectMs },
     headersTimeout: timeouts.headersMs,
@@ -45,7 +47,8 @@ export function createAgent(timeouts: HttpTimeouts): Agent {
 }
 
 /** CDN links may redirect (signed storage URLs); the API itself never is followed. */
-export function createRedirectingDispatcher(dispatcher: Dispatcher): Dispatcher {
+export async function createRedirectingDispatcher(dispatcher: Dispatcher): Promise<Dispatcher> {
+  const { interceptors } = await loadUndici();
   return dispatcher.compose(interceptors.redirect({ maxRedirections: 5 }));
 }
 
@@ -68,6 +71,7 @@ export interface JsonRequest {
 /** One attempt; the whole body is read (bounded). Throws ApiError for transport failures. */
 export async function sendRequest(dispatcher: Dispatcher, req: JsonRequest, now: number): Promise<HttpAnswer> {
   const url = redactUrl(req.url);
+  const { request } = await loadUndici();
   let response: Dispatcher.ResponseData;
   const streamed = typeof req.body === 'object' ? req.body : undefined;
   const headers = streamed

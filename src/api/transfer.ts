@@ -1,9 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { createHashingTap } from '../util/hash.js';
 import { pipeline } from 'node:stream/promises';
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ApiError, createAbortError, redactUrl } from './errors.js';
 import { classifyTransportError } from './http.js';
+import { loadUndici } from './undici.js';
 import { parseRetryAfter } from './wire.js';
 
 // CDN transfers: result downloads and URL checks. Plain GET/HEAD without the Authorization header
@@ -96,6 +97,7 @@ async function sendCdnRequest(
   signal: AbortSignal | undefined,
   headers: Record<string, string> = {},
 ): Promise<Dispatcher.ResponseData> {
+  const { request } = await loadUndici();
   try {
     return await request(rawUrl, { dispatcher, method, headers, signal });
   } catch (error) {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { BachError } from '../errors.js';
+import { InputChangedError } from './input-changed-error.js';
 import { createMultipartLayout } from './multipart-layout.js';
 import type { UploadFile } from './types.js';
 
@@ -20,15 +20,6 @@ import type { UploadFile } from './types.js';
 // InputChangedError — before the part's end, the other parts and the closing boundary, so the server
 // can never take the request as complete (and the Content-Length it was promised is never reached).
 // A new body is built for every attempt, since a streamed body can be sent only once.
-
-/** A file whose content is no longer what the plan hashed: that image is refused, the others go on. */
-export class InputChangedError extends BachError {
-  constructor(readonly path: string, detail: string) {
-    super('input-changed', `${path} changed while the build was running (${detail}); it was not uploaded`, {
-      hint: 'Run the build again once the file is saved: the plan will hash its new content.',
-    });
-  }
-}
 
 const IMAGE_TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg',

@@ -3,7 +3,8 @@ import type { ShotIdentity } from '../contract/shot-identity.js';
 import type { BachApi } from '../api/types.js';
 import { cacheVideoPath, writeCacheRecord, type CacheRecord } from '../state/result-cache.js';
 import { commitTempFile, tempPathFor } from '../util/atomic-write.js';
-import { hasMp4Signature } from '../video/index.js';
+// The parser's module, not the video barrel: that would load the emulator's encoder and card font too.
+import { hasMp4Signature } from '../video/mp4-parser.js';
 
 // A finished task's video goes into `.bach/cache/<fingerprint>.mp4` first — streamed to a temp file,
 // checked (non-empty, the size announced, an MP4 signature), then renamed into place and recorded.

@@ -5,7 +5,7 @@ import { UPLOAD_FORMATS } from '../contract/capabilities.js';
 import { describeApiError } from '../api/messages.js';
 import { detectImageFormat } from '../manifest/file-facts.js';
 import type { BachApi, UploadFile, UploadResult } from '../api/types.js';
-import { InputChangedError } from '../api/upload-form.js';
+import { InputChangedError } from '../api/input-changed-error.js';
 import type { UploadRecords } from '../state/upload-records.js';
 import { createBatches } from './batches.js';
 import type { Emit } from './events.js';

@@ -53,13 +53,18 @@ export function isHttpUrl(value: unknown): value is string {
   }
 }
 
+const ROOT_RELATIVE = /^(?![a-zA-Z]:)[^/\\\u0000-\u001f\u007f]+(?:\/[^/\\\u0000-\u001f\u007f]+)*$/;
+const DOT_DOT_SEGMENT = /(?:^|\/)\.\.(?:\/|$)/;
+
 /**
  * A path relative to the project folder that stays inside it: POSIX separators, no absolute path,
  * no `..` segment, no empty segment. Paths from `.bach/` files are joined to the project root; one
  * that leaves it would make bach-render look at (or touch) files elsewhere.
  */
 export function isRootRelativePath(value: unknown): value is string {
-  if (typeof value !== 'string' || value === '' || value.startsWith('/') || value.includes('\\') || /^[a-zA-Z]:/.test(value)) return false;
-  if (/[\u0000-\u001f\u007f]/.test(value)) return false;
-  return value.split('/').every((segment) => segment !== '' && segment !== '..');
+  // One regular expression, not a split per path: the no-op build checks every path of its snapshot
+  // (1,300 for 1,000 shots) before it answers. Segments of one or more characters other than `/`, `\`
+  // and control characters, joined by single slashes; no segment `..`; no drive letter (`C:`).
+  return typeof value === 'string' && ROOT_RELATIVE.test(value) && !DOT_DOT_SEGMENT.test(value);
 }
+

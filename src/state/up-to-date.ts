@@ -109,9 +109,11 @@ export function checkUpToDate(manifestFile: string, version: string): string[] |
     for (const path in files) {
       const stamp = files[path];
       if (!isRootRelativePath(path) || !isStamp(stamp)) return null;
-      // Other errors than a missing file (a path through a file, no permission) throw: caught below.
-      const now = statSync(prefix + path, { throwIfNoEntry: false });
-      if (!now || !now.isFile() || now.size !== stamp[0] || now.mtimeMs !== stamp[1] || now.ino !== stamp[2]) return null;
+      // A missing file, a path through a file or no permission throws: caught below. Called without
+      // options on purpose: in Node 20 `statSync(path, { throwIfNoEntry: false })` takes a slower path
+      // (about twice the time per call, 4 ms over 1,300 files), and only the first missing file throws.
+      const now = statSync(prefix + path);
+      if (!now.isFile() || now.size !== stamp[0] || now.mtimeMs !== stamp[1] || now.ino !== stamp[2]) return null;
     }
   } catch {
     return null;

@@ -65,7 +65,14 @@ process.on('disconnect', () => {
 send({ type: 'hello' });
 // The API client is what takes this process longest to load (undici): load it now, while the build
 // is still planning (it may have started this process early, spawn-submitter.ts), not on `init`.
-const loading = Promise.all([import('../api/client.js'), import('../api/errors.js'), import('../state/journal.js')]);
+const loading = Promise.all([
+  import('../api/client.js'),
+  import('../api/errors.js'),
+  import('../state/journal.js'),
+  // The client loads undici on its first request (api/undici.ts); this process's first request is a
+  // create the build is waiting for, so undici is loaded here, with the rest, before it is asked.
+  import('../api/undici.js').then(({ loadUndici }) => loadUndici()),
+]);
 // A process let go before it was used exits before the imports settle: nothing waits on a failure.
 loading.catch(() => {});
 // The build may have let go before this process was listening (a build with nothing to submit):

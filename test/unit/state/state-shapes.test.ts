@@ -4,6 +4,7 @@ import { parseHashRecords } from '../../../src/state/hash-cache.js';
 import { parseCacheRecord } from '../../../src/state/result-cache.js';
 import { parseSnapshot } from '../../../src/state/up-to-date.js';
 import { parseUploadOrigins } from '../../../src/state/upload-records.js';
+import { isRootRelativePath } from '../../../src/state/shapes.js';
 
 // Every file of `.bach/` is read through a shape check: whatever a damaged, truncated or planted file
 // holds, the reader answers "nothing usable" (a cache miss) instead of crashing or using it.
@@ -71,5 +72,18 @@ describe('.bach/ shape checks', () => {
     expect(parseManifestCache(JSON.stringify({ ...entry, shots: [] }))).toBeUndefined();
     expect(parseManifestCache(JSON.stringify({ ...entry, value: { shots: null } }))).toBeUndefined();
     expect(parseManifestCache(JSON.stringify({ ...entry, shots: [[0, 'x']] }))).toBeUndefined();
+  });
+});
+
+describe('isRootRelativePath', () => {
+  it('accepts paths that stay inside the project', () => {
+    for (const good of ['bach.yaml', 'renders/a.mp4', 'a/b/c.png', './x.png', '..x/y', 'a/..b', 'x..', 'é/ü.png', 'a b/c d.png']) {
+      expect(isRootRelativePath(good), good).toBe(true);
+    }
+  });
+
+  it('refuses absolute paths, `..` segments, empty segments, backslashes, drive letters and control characters', () => {
+    const bad = ['', '/etc/passwd', '..', '../x', 'a/../../x', 'a/..', 'a//b', 'a/', 'a\\b', '..\\x', 'C:x', 'c:/x', 'a\nb', 'a\u0000b', 'a\u007fb', 42, null];
+    for (const value of bad) expect(isRootRelativePath(value), JSON.stringify(value)).toBe(false);
   });
 });
