@@ -119,10 +119,13 @@ function keepYoungGenerationSmall(): void {
  * baseline compiler (Liftoff), then recompiles the parser's hot function — one large state machine —
  * with TurboFan on a background thread once enough answers have been parsed: that compilation took
  * ~35 MB of memory for ~0.1 s, once per build, at the moment the first upload batch was answered and
- * its shots started (seen with strace as one V8 worker's malloc arena growing and trimmed), and it set
- * the build's peak RSS (issue 14 item 4). The baseline code parses the few small answers of a build
- * fast enough (wall time unchanged in `npm run bench -- --only upload-memory`). Like the flag above,
- * it is read when V8 compiles the module, which happens at the first request, after this runs.
+ * its shots started (seen with strace as one V8 worker's malloc arena growing and trimmed; gone with
+ * this flag, not with `--no-opt`), and it set the build's peak RSS (issue 14 item 4). The baseline
+ * code parses a build's few small answers fast enough (wall time unchanged in `npm run bench --
+ * --only upload-memory`). V8 lists the flag "for testing"; all it does is keep WebAssembly off
+ * TurboFan, and undici's parser is the only WebAssembly a build runs. `--no-wasm-tier-up`, the
+ * obvious name, set at run time did not stop the recompilation. Read when undici's module is
+ * compiled, at the build's first request (api/undici.ts loads undici then), after this runs.
  */
 function keepHttpParserBaseline(): void {
   setFlagsFromString('--liftoff-only');
