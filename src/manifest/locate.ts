@@ -1,5 +1,8 @@
-import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yaml } from './yaml-lib.js';
 import type { Locate, PathSegment, SourceSpan } from './source-span.js';
+
+const { isAlias, isCollection, isMap, isPair, isScalar, isSeq } = yaml;
 
 // Finds the source span of a value (or its key) by walking the YAML document along a path, through
 // aliases. Each step is a lookup in one mapping or sequence, so a lookup costs the depth of the

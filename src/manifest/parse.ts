@@ -1,10 +1,13 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yaml } from './yaml-lib.js';
 import type { Diagnostic } from '../errors.js';
 import { createLocate } from './locate.js';
 import { explainYamlError } from './yaml-hints.js';
 import { countManifestEntries, MANIFEST_MAX_ENTRIES, manifestTooManyEntries } from './manifest-entries.js';
 import { MANIFEST_MAX_BYTES, manifestTooLarge } from './manifest-size.js';
 import type { Locate } from './source-span.js';
+
+const { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml;
 
 // Stage 1 (pure): manifest text → plain value + a way to find positions, or diagnostics.
 //

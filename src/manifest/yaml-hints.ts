@@ -1,4 +1,4 @@
-import { Parser } from 'yaml';
+import { yaml } from './yaml-lib.js';
 
 // Plain words for the YAML mistakes people make most, pointed at where the mistake starts rather
 // than where the parser gave up (pure: text in, position and words out):
@@ -105,7 +105,7 @@ function listQuotedScalars(text: string): QuotedToken[] {
     }
     for (const value of Object.values(node)) if (value !== null && typeof value === 'object') walk(value);
   };
-  for (const token of new Parser().parse(text)) walk(token);
+  for (const token of new yaml.Parser().parse(text)) walk(token);
   return out.sort((a, b) => a.offset - b.offset);
 }
 
