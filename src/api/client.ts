@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import type { Agent, Dispatcher, FormData } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { Mode } from '../contract/types.js';
 import { createTokenSigner } from './auth.js';
 import type { Credentials } from './credentials.js';
@@ -14,6 +14,7 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { checkUrlOnce, downloadOnce } from './transfer.js';
 import type { ApiEvent, ApiRequestKind, BachApi, UploadFile } from './types.js';
 import { collectUploadResult, pollUploadBatch } from './upload-batch.js';
+import { createUploadForm, type UploadForm } from './upload-form.js';
 import {
   batchStatusPath,
   createPath,
@@ -131,7 +132,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
   interface ApiCall<T> {
     method: 'GET' | 'POST';
     path: string;
-    body?: () => Promise<string | FormData> | string;
+    body?: () => Promise<string | UploadForm> | string;
     headersTimeout?: number;
     parse: (data: unknown, url: string | undefined) => T;
   }
@@ -143,6 +144,8 @@ export function createApiClient(options: ApiClientOptions): BachApi {
       const body = call.body ? await call.body() : undefined;
       const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
       if (typeof body === 'string') headers['content-type'] = 'application/json';
+      // A streamed body that stopped on a changed file fails the send as a transport error: the
+      // file's own error is the one to throw (not retried: the next attempt would stop there again).
       const answer = await sendRequest(
         (await getDispatchers()).api,
         {
@@ -154,7 +157,9 @@ export function createApiClient(options: ApiClientOptions): BachApi {
           ...(call.headersTimeout === undefined ? {} : { headersTimeout: call.headersTimeout }),
         },
         clock.now(),
-      );
+      ).catch((error: unknown) => {
+        throw (typeof body === 'object' ? body.failure() : undefined) ?? error;
+      });
       return call.parse(parseEnvelope(answer), answer.url);
     }, loop(request, requestClass, signal));
   }
@@ -182,8 +187,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
         {
           method: 'POST',
           path: UPLOAD_FILES_PATH,
-          // Loaded here: the multipart form needs undici's FormData, and most builds upload nothing.
-          body: async () => (await import('./upload-form.js')).createUploadForm(files, signal),
+          body: () => createUploadForm(files, signal ? { signal } : {}),
           headersTimeout: timeouts.uploadHeadersMs,
           parse: parseBatchData,
         },

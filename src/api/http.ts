@@ -1,4 +1,5 @@
-import type { Agent, Dispatcher, FormData } from 'undici';
+import type { Readable } from 'node:stream';
+import type { Agent, Dispatcher } from 'undici';
 import { ApiError, createAbortError, redactUrl } from './errors.js';
 import { loadUndici } from './undici.js';
 import { parseRetryAfter, type HttpAnswer } from './wire.js';
@@ -51,11 +52,18 @@ export async function createRedirectingDispatcher(dispatcher: Dispatcher): Promi
   return dispatcher.compose(interceptors.redirect({ maxRedirections: 5 }));
 }
 
+/** A body streamed in pieces whose total length is known before it is sent (the multipart upload). */
+export interface StreamedBody {
+  contentType: string;
+  contentLength: number;
+  body: AsyncIterable<Uint8Array>;
+}
+
 export interface JsonRequest {
   method: 'GET' | 'POST';
   url: string;
   headers: Record<string, string>;
-  body?: string | FormData;
+  body?: string | StreamedBody;
   signal?: AbortSignal;
   headersTimeout?: number;
 }
@@ -65,12 +73,18 @@ export async function sendRequest(dispatcher: Dispatcher, req: JsonRequest, now:
   const url = redactUrl(req.url);
   const { request } = await loadUndici();
   let response: Dispatcher.ResponseData;
+  const streamed = typeof req.body === 'object' ? req.body : undefined;
+  const headers = streamed
+    ? { ...req.headers, 'content-type': streamed.contentType, 'content-length': String(streamed.contentLength) }
+    : req.headers;
   try {
     response = await request(req.url, {
       dispatcher,
       method: req.method,
-      headers: req.headers,
-      body: req.body ?? null,
+      headers,
+      // undici takes an async iterable body (Dispatcher.md: `Iterable | AsyncIterable`); its types
+      // leave it out.
+      body: streamed ? (streamed.body as unknown as Readable) : typeof req.body === 'string' ? req.body : null,
       signal: req.signal,
       ...(req.headersTimeout === undefined ? {} : { headersTimeout: req.headersTimeout }),
     });

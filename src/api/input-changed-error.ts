@@ -1,7 +1,7 @@
 import { BachError } from '../errors.js';
 
-// Its own module, apart from the multipart form that throws it (upload-form.ts): the executor checks
-// for it, and importing the form would load undici into every build (api/undici.ts says why not).
+// Its own module, apart from the multipart body that throws it (upload-form.ts): the executor checks
+// for it (render/upload-images.ts) and needs nothing else of the upload.
 
 /** A file whose content is no longer what the plan hashed: that image is refused, the others go on. */
 export class InputChangedError extends BachError {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as packaged from 'yaml';
 import type * as Yaml from 'yaml';
 
-// The build ships the yaml package bundled into one file (scripts/bundle-yaml.ts, loaded by
+// The build ships the yaml package bundled into one file (scripts/bundle-packages.ts, loaded by
 // src/manifest/yaml-lib.ts); the unit tests, run from src/, use the package. Both must read every
 // manifest alike: same values, same errors at the same places, and nodes one copy made must pass the
 // other's type checks (the locator gets documents from the parser, whichever copy each loaded).
