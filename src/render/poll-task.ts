@@ -2,7 +2,15 @@ import type { BachApi, TaskState } from '../api/types.js';
 import type { Mode } from '../manifest/types.js';
 import type { Clock } from '../util/clock.js';
 import type { DurationSample } from './estimate-durations.js';
-import { fixedDelay, nextPollDelay, type DurationSummary } from './poll-schedule.js';
+import { fixedDelay, MIN_SAMPLES, nextPollDelay, type DurationSummary } from './poll-schedule.js';
+
+/**
+ * A task that started with too little learned switches to the learned schedule only while it has had
+ * at most this many polls. [decided] The per-minute cap counts every poll of the task: one polled at
+ * a small fixed interval for a while would have its next poll held back by the cap for up to a
+ * minute; and a task that far along gains little from the switch anyway.
+ */
+export const MAX_POLLS_BEFORE_LEARNED = 3;
 
 // Polls one task until it ends. When to poll is poll-schedule.ts's decision (the fixed interval with
 // jitter when nothing is learned; near the expected end when something is); this loop keeps the
@@ -41,11 +49,18 @@ export async function pollUntilDone(api: BachApi, mode: Mode, taskId: string, op
   const { clock, signal, acceptedAt } = options;
   const pollsAtMs: number[] = [];
   let runningUntil = 0;
+  // Once on the learned schedule, always (what is learned only grows); see MAX_POLLS_BEFORE_LEARNED.
+  let onLearned = false;
+  const learnedNow = (): DurationSummary | undefined => {
+    const learned = options.learned?.();
+    if (!onLearned && learned !== undefined && learned.count >= MIN_SAMPLES && pollsAtMs.length <= MAX_POLLS_BEFORE_LEARNED) onLearned = true;
+    return onLearned ? learned : undefined;
+  };
   for (;;) {
     const delay =
       acceptedAt === undefined
         ? fixedDelay(options.intervalMs, clock.random())
-        : nextPollDelay({ floorMs: options.intervalMs, learned: options.learned?.(), lastRoundOf: options.lastRoundOf?.() ?? 0, elapsedMs: clock.now() - acceptedAt, pollsAtMs, random: clock.random() });
+        : nextPollDelay({ floorMs: options.intervalMs, learned: learnedNow(), lastRoundOf: options.lastRoundOf?.() ?? 0, elapsedMs: clock.now() - acceptedAt, pollsAtMs, random: clock.random() });
     await clock.sleep(delay, signal);
     const sentAt = acceptedAt === undefined ? 0 : clock.now() - acceptedAt;
     pollsAtMs.push(sentAt);

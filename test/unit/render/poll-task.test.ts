@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BachApi, TaskState } from '../../../src/api/types.js';
 import type { DurationSummary } from '../../../src/render/poll-schedule.js';
-import { pollUntilDone, type PollResult } from '../../../src/render/poll-task.js';
+import { MAX_POLLS_BEFORE_LEARNED, pollUntilDone, type PollResult } from '../../../src/render/poll-task.js';
 import { createFakeClock } from '../../helpers/fake-clock.js';
 
 // The poll loop on a fake clock, against a task that ends at a set time: when it polls (the
@@ -73,6 +73,31 @@ describe('pollUntilDone', () => {
     while (result === undefined) await clock.advance(10);
     await polling;
     expect(pollsAtMs).toEqual([1_000, 2_000, 4_960, 5_960, 6_960]);
+  });
+
+  it(`a task polled more than ${MAX_POLLS_BEFORE_LEARNED} times at the fixed interval keeps it when something is learned (the per-minute cap would hold its next poll back)`, async () => {
+    const clock = createFakeClock();
+    const start = clock.now();
+    const pollsAtMs: number[] = [];
+    const api = {
+      async getTask(): Promise<TaskState> {
+        pollsAtMs.push(clock.now() - start);
+        return clock.now() - start >= 1_520 ? ({ status: 'TASK_SUCCEEDED', videoUrl: 'https://cdn.example/v.mp4' } as TaskState) : ({ status: 'TASK_PROCESSING' } as TaskState);
+      },
+    } as unknown as BachApi;
+    let result: PollResult | undefined;
+    const steady: DurationSummary = { count: 6, meanMs: 1_500, sdMs: 15, maxMs: 1_530 };
+    const polling = pollUntilDone(api, 'text-to-video', 'task-1', {
+      intervalMs: 50,
+      signal: new AbortController().signal,
+      clock,
+      acceptedAt: start,
+      learned: () => (pollsAtMs.length >= 20 ? steady : undefined),
+    }).then((r) => (result = r));
+    while (result === undefined) await clock.advance(10);
+    await polling;
+    expect(pollsAtMs.at(-1)).toBeLessThan(1_600);
+    expect(pollsAtMs.slice(1).map((at, i) => at - pollsAtMs[i]!).every((gap) => gap === 50)).toBe(true);
   });
 
   it('a task whose start is unknown (resumed) is polled at the fixed interval and not timed', async () => {
