@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type * as Undici from 'undici';
+import { requireGenerated } from '../util/require-generated.js';
 
 // undici, loaded on first use. Its index loads all of it (fetch, WebSocket, cookies, caches, HTTP/2,
 // proxies: 111 CommonJS files), about 55 ms on a 2-core machine, which a build must not spend before
@@ -21,10 +21,5 @@ export function loadUndici(): Promise<typeof Undici> {
 }
 
 async function loadBundleOrPackage(): Promise<typeof Undici> {
-  try {
-    return createRequire(import.meta.url)(UNDICI_BUNDLE_FILE) as typeof Undici;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-    return import('undici');
-  }
+  return requireGenerated<typeof Undici>(import.meta.url, UNDICI_BUNDLE_FILE) ?? import('undici');
 }

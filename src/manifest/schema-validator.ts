@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { compileSchemaValidator, type SchemaValidateFunction } from './schema-compile.js';
 import { readManifestSchema } from './schema-file.js';
+import { requireGenerated } from '../util/require-generated.js';
 
 // Loading the manifest schema's validator. Importing ajv and compiling the schema costs about
 // 130 ms on the reference machine, more than a whole no-op build may take; the build therefore
@@ -27,10 +27,5 @@ export function getSchemaValidator(): { validate: SchemaValidateFunction; source
 }
 
 function requireStandalone(): (SchemaValidateFunction & { schemaSha256?: string }) | undefined {
-  try {
-    return createRequire(import.meta.url)(STANDALONE_FILE) as SchemaValidateFunction & { schemaSha256?: string };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
-    throw error;
-  }
+  return requireGenerated<SchemaValidateFunction & { schemaSha256?: string }>(import.meta.url, STANDALONE_FILE);
 }

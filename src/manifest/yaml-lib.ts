@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
+import { requireGenerated } from '../util/require-generated.js';
 
 // The YAML library (eemeli/yaml), loaded once for the parser, the locator and the hints. Its package
 // is 72 CommonJS files: requiring them one by one takes about 30 ms on a 2-core machine, on the path
@@ -13,15 +14,4 @@ import type * as Yaml from 'yaml';
 
 export const YAML_BUNDLE_FILE = './yaml.bundle.cjs';
 
-const require = createRequire(import.meta.url);
-
-function loadYaml(): typeof Yaml {
-  try {
-    return require(YAML_BUNDLE_FILE) as typeof Yaml;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-    return require('yaml') as typeof Yaml;
-  }
-}
-
-export const yaml: typeof Yaml = loadYaml();
+export const yaml: typeof Yaml = requireGenerated<typeof Yaml>(import.meta.url, YAML_BUNDLE_FILE) ?? createRequire(import.meta.url)('yaml');
