@@ -9,7 +9,14 @@ import { createFakeClock } from '../../helpers/fake-clock.js';
 
 const LEARNED: DurationSummary = { count: 32, meanMs: 6_000, sdMs: 1_040, maxMs: 7_800 };
 
-async function follow(endMs: number, learned: DurationSummary | undefined, acceptedKnown = true): Promise<PollResult & { pollsAtMs: number[] }> {
+/** What is learned: fixed, or by the number of polls the task has had so far (learned meanwhile). */
+type Learned = DurationSummary | undefined | ((pollsSoFar: number) => DurationSummary | undefined);
+
+async function follow(
+  endMs: number,
+  learned: Learned,
+  { acceptedKnown = true, intervalMs = 1_000 }: { acceptedKnown?: boolean; intervalMs?: number } = {},
+): Promise<PollResult & { pollsAtMs: number[] }> {
   const clock = createFakeClock();
   const start = clock.now();
   const pollsAtMs: number[] = [];
@@ -21,11 +28,11 @@ async function follow(endMs: number, learned: DurationSummary | undefined, accep
   } as unknown as BachApi;
   let result: PollResult | undefined;
   const polling = pollUntilDone(api, 'text-to-video', 'task-1', {
-    intervalMs: 1_000,
+    intervalMs,
     signal: new AbortController().signal,
     clock,
     acceptedAt: acceptedKnown ? start : undefined,
-    learned: () => learned,
+    learned: () => (typeof learned === 'function' ? learned(pollsAtMs.length) : learned),
   }).then((r) => (result = r));
   while (result === undefined) await clock.advance(10);
   await polling;
@@ -52,56 +59,20 @@ describe('pollUntilDone', () => {
   });
 
   it('asks what is learned before every poll: a task started with nothing learned aims at the expected end once something is', async () => {
-    const clock = createFakeClock();
-    const start = clock.now();
-    const pollsAtMs: number[] = [];
-    const api = {
-      async getTask(): Promise<TaskState> {
-        pollsAtMs.push(clock.now() - start);
-        return clock.now() - start >= 6_500 ? ({ status: 'TASK_SUCCEEDED', videoUrl: 'https://cdn.example/v.mp4' } as TaskState) : ({ status: 'TASK_PROCESSING' } as TaskState);
-      },
-    } as unknown as BachApi;
-    let result: PollResult | undefined;
     // Learned only after the task's second poll (the first wave's tasks ended meanwhile).
-    const polling = pollUntilDone(api, 'text-to-video', 'task-1', {
-      intervalMs: 1_000,
-      signal: new AbortController().signal,
-      clock,
-      acceptedAt: start,
-      learned: () => (pollsAtMs.length >= 2 ? LEARNED : undefined),
-    }).then((r) => (result = r));
-    while (result === undefined) await clock.advance(10);
-    await polling;
+    const { pollsAtMs } = await follow(6_500, (polls) => (polls >= 2 ? LEARNED : undefined));
     expect(pollsAtMs).toEqual([1_000, 2_000, 4_960, 5_960, 6_960]);
   });
 
   it(`a task polled more than ${MAX_POLLS_BEFORE_LEARNED} times at the fixed interval keeps it when something is learned (the per-minute cap would hold its next poll back)`, async () => {
-    const clock = createFakeClock();
-    const start = clock.now();
-    const pollsAtMs: number[] = [];
-    const api = {
-      async getTask(): Promise<TaskState> {
-        pollsAtMs.push(clock.now() - start);
-        return clock.now() - start >= 1_520 ? ({ status: 'TASK_SUCCEEDED', videoUrl: 'https://cdn.example/v.mp4' } as TaskState) : ({ status: 'TASK_PROCESSING' } as TaskState);
-      },
-    } as unknown as BachApi;
-    let result: PollResult | undefined;
     const steady: DurationSummary = { count: 6, meanMs: 1_500, sdMs: 15, maxMs: 1_530 };
-    const polling = pollUntilDone(api, 'text-to-video', 'task-1', {
-      intervalMs: 50,
-      signal: new AbortController().signal,
-      clock,
-      acceptedAt: start,
-      learned: () => (pollsAtMs.length >= 20 ? steady : undefined),
-    }).then((r) => (result = r));
-    while (result === undefined) await clock.advance(10);
-    await polling;
+    const { pollsAtMs } = await follow(1_520, (polls) => (polls >= 20 ? steady : undefined), { intervalMs: 50 });
     expect(pollsAtMs.at(-1)).toBeLessThan(1_600);
     expect(pollsAtMs.slice(1).map((at, i) => at - pollsAtMs[i]!).every((gap) => gap === 50)).toBe(true);
   });
 
   it('a task whose start is unknown (resumed) is polled at the fixed interval and not timed', async () => {
-    const result = await follow(2_500, LEARNED, false);
+    const result = await follow(2_500, LEARNED, { acceptedKnown: false });
     expect(result.pollsAtMs).toEqual([1_000, 2_000, 3_000]);
     expect(result.sample).toBeUndefined();
   });
