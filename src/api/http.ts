@@ -71,15 +71,14 @@ export interface JsonRequest {
 /** One attempt; the whole body is read (bounded). Throws ApiError for transport failures. */
 export async function sendRequest(dispatcher: Dispatcher, req: JsonRequest, now: number): Promise<HttpAnswer> {
   const url = redactUrl(req.url);
-  const { request } = await loadUndici();
   let response: Dispatcher.ResponseData;
   const streamed = typeof req.body === 'object' ? req.body : undefined;
   const headers = streamed
     ? { ...req.headers, 'content-type': streamed.contentType, 'content-length': String(streamed.contentLength) }
     : req.headers;
   try {
-    response = await request(req.url, {
-      dispatcher,
+    response = await dispatcher.request({
+      ...originAndPath(req.url),
       method: req.method,
       headers,
       // undici takes an async iterable body (Dispatcher.md: `Iterable | AsyncIterable`); its types
@@ -171,6 +170,17 @@ const NETWORK_MESSAGES: Record<string, string> = {
   UND_ERR_SOCKET: 'connection closed by the server',
   UND_ERR_CLOSED: 'connection closed',
 };
+
+/**
+ * A URL as a dispatcher takes it (undici's Dispatcher.request: the origin apart from the path and
+ * query). A URL that does not parse, or is not http(s), throws here, inside the request's try: it is
+ * classified like any other request that could not be sent.
+ */
+export function originAndPath(rawUrl: string): { origin: string; path: string } {
+  const url = new URL(rawUrl);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw Object.assign(new Error(`not an http(s) URL: ${url.protocol}`), { code: 'ERR_INVALID_URL' });
+  return { origin: url.origin, path: `${url.pathname}${url.search}` };
+}
 
 function readErrorCode(error: unknown): string {
   const candidates = [error, (error as { cause?: unknown })?.cause, (error as { errors?: unknown[] })?.errors?.[0]];

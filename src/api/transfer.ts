@@ -3,8 +3,7 @@ import { createHashingTap } from '../util/hash.js';
 import { pipeline } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
 import { ApiError, createAbortError, redactUrl } from './errors.js';
-import { classifyTransportError } from './http.js';
-import { loadUndici } from './undici.js';
+import { classifyTransportError, originAndPath } from './http.js';
 import { parseRetryAfter } from './wire.js';
 
 // CDN transfers: result downloads and URL checks. Plain GET/HEAD without the Authorization header
@@ -97,9 +96,8 @@ async function sendCdnRequest(
   signal: AbortSignal | undefined,
   headers: Record<string, string> = {},
 ): Promise<Dispatcher.ResponseData> {
-  const { request } = await loadUndici();
   try {
-    return await request(rawUrl, { dispatcher, method, headers, signal });
+    return await dispatcher.request({ ...originAndPath(rawUrl), method, headers, signal });
   } catch (error) {
     throw classifyTransportError(error, signal, redactUrl(rawUrl));
   }

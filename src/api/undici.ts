@@ -8,18 +8,27 @@ import { requireGenerated } from '../util/require-generated.js';
 // soon as it boots (submitter/child.ts), while the build plans — and was still loading it when the
 // plan was ready, so the build writes the same package bundled into one file next to this module
 // (dist/api/undici.bundle.cjs, scripts/bundle-packages.ts, from the installed package at every
-// build: always the version package-lock.json names). From src/ (the unit tests) the package is
-// loaded as it is. Everything else imports undici's types only; the team cache's S3 backend, loaded
-// only with an s3:// remote, uses the package directly (its own agent, nothing shared).
+// build: always the version package-lock.json names). The bundle holds only the part bach-render
+// uses, UndiciCore (scripts/undici-core.cjs: an Agent, the request API every dispatcher has, the
+// redirect interceptor), which loads in half the time of the whole package. From src/ (the unit
+// tests) the package is loaded as it is: it has all of UndiciCore. Everything else imports undici's
+// types only; the team cache's S3 backend, loaded only with an s3:// remote, uses the package
+// directly (its own agent, nothing shared).
 
 export const UNDICI_BUNDLE_FILE = './undici.bundle.cjs';
 
-let loading: Promise<typeof Undici> | undefined;
+/** What bach-render uses of undici. Requests go through `dispatcher.request(…)`, which every dispatcher has. */
+export interface UndiciCore {
+  Agent: typeof Undici.Agent;
+  interceptors: Pick<typeof Undici.interceptors, 'redirect'>;
+}
 
-export function loadUndici(): Promise<typeof Undici> {
+let loading: Promise<UndiciCore> | undefined;
+
+export function loadUndici(): Promise<UndiciCore> {
   return (loading ??= loadBundleOrPackage());
 }
 
-async function loadBundleOrPackage(): Promise<typeof Undici> {
-  return requireGenerated<typeof Undici>(import.meta.url, UNDICI_BUNDLE_FILE) ?? import('undici');
+async function loadBundleOrPackage(): Promise<UndiciCore> {
+  return requireGenerated<UndiciCore>(import.meta.url, UNDICI_BUNDLE_FILE) ?? import('undici');
 }
