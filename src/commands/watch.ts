@@ -12,6 +12,7 @@ import { loadForWatch } from '../watch/watch-run.js';
 import { startLiveReview } from '../watch/live-review.js';
 import { runWatchSession } from '../watch/watch-session.js';
 import { resolveManifestPath } from '../state/up-to-date.js';
+import { tuneV8ForBuilds } from './tune-v8.js';
 
 // `bach-render watch [PATH]` (also `build --watch`): `build`, in a loop, on every save. One API
 // session (client or embedded emulator), one set of settings and one process lock for the whole
@@ -32,6 +33,8 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   }
   const root = dirname(initial.source.absFile);
   const reporter = await createReporter(settings.reporter, context);
+  // Every run of the session uploads, polls and downloads as a build does.
+  tuneV8ForBuilds();
   return withSession({ settings, context, root, reporter, command: 'watch' }, async (session) => {
     // --serve: the review page on 127.0.0.1, live (watch/live-review.ts).
     const live = serve && initial.ok ? await startLiveReview(initial.source.file, root, serve.port, context.cwd) : null;
