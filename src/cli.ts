@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { setMaxListeners } from 'node:events';
+import { createFdOutput, type FdOutput } from './cli/fd-output.js';
 import { runCli } from './cli/run-cli.js';
 import { createStdinInput } from './cli/stdin-input.js';
 import type { CliContext } from './util/cli-context.js';
@@ -9,6 +10,9 @@ import type { CliContext } from './util/cli-context.js';
 // what is in flight, exit 130; a second one exits at once.
 
 const EXIT_INTERRUPTED = 130;
+
+const stdout = createFdOutput(1, () => process.stdout);
+const stderr = createFdOutput(2, () => process.stderr);
 
 function createProcessContext(): CliContext {
   const controller = new AbortController();
@@ -26,10 +30,10 @@ function createProcessContext(): CliContext {
     interrupts += 1;
     if (interrupts > 1) {
       if (signal === 'SIGHUP') return;
-      process.stderr.write('\nInterrupted again: exiting now.\n');
+      stderr.write('\nInterrupted again: exiting now.\n');
       process.exit(EXIT_INTERRUPTED);
     }
-    process.stderr.write(
+    stderr.write(
       '\nInterrupted: no new submissions; recording what is in flight (Ctrl-C again to exit at once).\n',
     );
     controller.abort(new DOMException(`received ${signal}`, 'AbortError'));
@@ -37,31 +41,11 @@ function createProcessContext(): CliContext {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
-  const columns = () => process.stdout.columns;
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdout: {
-      write: (text) => void process.stdout.write(text),
-      get isTTY() {
-        return Boolean(process.stdout.isTTY);
-      },
-      get columns() {
-        return columns();
-      },
-      get rows() {
-        return process.stdout.rows;
-      },
-    },
-    stderr: {
-      write: (text) => void process.stderr.write(text),
-      get isTTY() {
-        return Boolean(process.stderr.isTTY);
-      },
-      get columns() {
-        return process.stderr.columns;
-      },
-    },
+    stdout,
+    stderr,
     stdin: createStdinInput(() => process.stdin),
     interrupt: controller.signal,
   };
@@ -86,13 +70,7 @@ function exitWhenFlushed(code: number): void {
     if (pending === 0) process.exit(code);
   };
   setTimeout(() => process.exit(code), 5_000).unref();
-  for (const stream of [process.stdout, process.stderr]) {
-    try {
-      stream.write('', () => done());
-    } catch {
-      done();
-    }
-  }
+  for (const output of [stdout, stderr] satisfies FdOutput[]) output.flush(done);
 }
 
 runCli(process.argv.slice(2), createProcessContext()).then(exitWhenFlushed);
