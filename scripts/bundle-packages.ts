@@ -2,8 +2,9 @@ import { buildSync } from 'esbuild';
 
 // Runs after `tsc` (npm's postbuild): bundles two installed packages, each into one CommonJS file
 // in dist/, beside the module that loads it: yaml (src/manifest/yaml-lib.ts, 72 files) and the part
-// of undici bach-render uses (src/api/undici.ts; the entry is scripts/undici-core.cjs, which says why). Node requires a package's files one by one; one file loads in a
-// fraction of the time, on the path to a build's first create. Made from node_modules at each build,
+// of undici bach-render uses (src/api/undici.ts; the entry is scripts/undici-core.cjs, which says
+// why). Node requires a package's files one by one; one file loads in a fraction of the time, on the
+// path to a build's first create. Made from node_modules at each build,
 // so always the version package-lock.json names; generated, not committed. Nothing is minified, so
 // a stack through them still reads.
 const PACKAGES = [

@@ -4,8 +4,8 @@ import type { Output } from '../util/cli-context.js';
 
 // The process's stdout or stderr as the CLI writes to it, without making Node's stream for the file
 // descriptor until something needs one. `process.stdout` is made on first use: for a pipe, a socket
-// with the net and stream machinery behind it, ~2 ms on a 2-core machine — as much as the whole
-// snapshot check of a 100-shot no-op, which needs nothing but one line written (issue 14 item 4).
+// with the net and stream machinery behind it, ~2 ms on a 2-core machine — about 2% of a no-op
+// build of 1,000 shots, which needs nothing but one line written (issue 14 item 4).
 // So text is written straight to the descriptor, as Node's own stdout does on Linux for files,
 // terminals and pipes (synchronously); the stream is made only for what needs it — the terminal's
 // size, or the rest of a text the descriptor would not take now (a full non-blocking pipe: EAGAIN),
