@@ -6,7 +6,7 @@ import type { Credentials } from './credentials.js';
 import { redactSecrets } from './errors.js';
 import { createAgent, createRedirectingDispatcher, DEFAULT_TIMEOUTS, type HttpTimeouts, sendRequest } from './http.js';
 import type { RateControlOptions } from './rate-control.js';
-import { createRateGate, type GatePriority, type RateGate } from './rate-gate.js';
+import { createRateGate, type GatePriority, type Permit, type RateGate } from './rate-gate.js';
 import type { RequestBody } from '../contract/create-request.js';
 import { type RetryLoopOptions, runWithRetry } from './retry-loop.js';
 import { DEFAULT_RETRY_POLICY, type RequestClass, type RetryPolicy } from './retry-policy.js';
@@ -113,7 +113,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
     }
   };
 
-  function loop(request: ApiRequestKind, requestClass: RequestClass, signal?: AbortSignal, viaGate = true): RetryLoopOptions {
+  function loop(request: ApiRequestKind, requestClass: RequestClass, signal?: AbortSignal, viaGate = true, firstPermit?: Promise<Permit>): RetryLoopOptions {
     if (closed) throw new Error('the API client is closed');
     return {
       request,
@@ -125,7 +125,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
       renewToken: () => signer.invalidate(),
       correctClock: (serverTimeMs) => correctClock(request, serverTimeMs),
       ...(signal ? { signal } : {}),
-      ...(viaGate ? { gate, priority: gatePriority(request) } : {}),
+      ...(viaGate ? { gate, priority: gatePriority(request), ...(firstPermit ? { firstPermit } : {}) } : {}),
     };
   }
 
@@ -138,7 +138,7 @@ export function createApiClient(options: ApiClientOptions): BachApi {
   }
 
   /** One API call through the retry loop: sign, send, parse the envelope, parse the data. */
-  function callApi<T>(request: ApiRequestKind, requestClass: RequestClass, call: ApiCall<T>, signal?: AbortSignal) {
+  function callApi<T>(request: ApiRequestKind, requestClass: RequestClass, call: ApiCall<T>, signal?: AbortSignal, firstPermit?: Promise<Permit>) {
     return runWithRetry(async () => {
       const token = await signer.getToken();
       const body = call.body ? await call.body() : undefined;
@@ -161,14 +161,14 @@ export function createApiClient(options: ApiClientOptions): BachApi {
         throw (typeof body === 'object' ? body.failure() : undefined) ?? error;
       });
       return call.parse(parseEnvelope(answer), answer.url);
-    }, loop(request, requestClass, signal));
+    }, loop(request, requestClass, signal, true, firstPermit));
   }
 
   return {
-    async createTask(mode: Mode, body: RequestBody, { signal } = {}) {
+    async createTask(mode: Mode, body: RequestBody, { signal, firstPermit } = {}) {
       const json = JSON.stringify(body);
       const call = { method: 'POST' as const, path: createPath(mode), body: () => json, parse: parseCreateData };
-      const { value, inDoubtRetried } = await callApi('create', 'create', call, signal);
+      const { value, inDoubtRetried } = await callApi('create', 'create', call, signal, firstPermit);
       return { ...value, inDoubtRetried };
     },
 

@@ -1,5 +1,5 @@
 import { ApiError, createAbortError } from './errors.js';
-import type { GatePriority, RateGate } from './rate-gate.js';
+import type { GatePriority, Permit, RateGate } from './rate-gate.js';
 import { decideRetry, type RequestClass, type RetryPolicy, type RetryReason } from './retry-policy.js';
 import type { Clock } from '../util/clock.js';
 import type { ApiEvent, ApiRequestKind } from './types.js';
@@ -22,6 +22,11 @@ export interface RetryLoopOptions {
   gate?: RateGate;
   /** The request's class at the gate (default: a query). */
   priority?: GatePriority;
+  /**
+   * The first attempt's permit, granted before the loop asked (the submitter's creates: the build
+   * sends it with the create, submitter/remote-gate.ts); later attempts ask the gate as usual.
+   */
+  firstPermit?: Promise<Permit>;
   emit: (event: ApiEvent) => void;
   /** Called before the retry that follows a 1103 (token expired). */
   renewToken?: () => void;
@@ -50,7 +55,7 @@ export async function runWithRetry<T>(
   const history = { unknownOutcomes: 0, tokenRenewals: 0, clockCorrections: 0 };
   for (let attempt = 1; ; attempt += 1) {
     if (signal?.aborted) throw createAbortError(signal);
-    const permit = gate ? await gate.acquire(signal, options.priority) : undefined;
+    const permit = !gate ? undefined : attempt === 1 && options.firstPermit ? await options.firstPermit : await gate.acquire(signal, options.priority);
     try {
       const value = await attemptOnce(attempt);
       if (gate && permit) gate.recordAnswered(permit);

@@ -1,6 +1,7 @@
 import type { Mode } from '../contract/types.js';
 import type { RequestBody } from '../contract/create-request.js';
 import type { QueryData, TaskStatus } from './wire.js';
+import type { Permit } from './rate-gate.js';
 
 // The client's public surface (ARCHITECTURE.md, "API client"). Errors are ApiError (errors.ts);
 // an abort rejects with the signal's AbortError and is never retried.
@@ -65,12 +66,17 @@ export interface UploadResult {
   images: UploadedImage[];
 }
 
+export interface CreateOptions extends CallOptions {
+  /** The first attempt's slot at the rate gate, already granted (RetryLoopOptions.firstPermit). */
+  firstPermit?: Promise<Permit>;
+}
+
 export interface DownloadOptions extends CallOptions {
   expectedSize?: number;
 }
 
 export interface BachApi {
-  createTask(mode: Mode, body: RequestBody, options?: CallOptions): Promise<CreatedTask>;
+  createTask(mode: Mode, body: RequestBody, options?: CreateOptions): Promise<CreatedTask>;
   getTask(mode: Mode, taskId: string, options?: CallOptions): Promise<TaskState>;
   uploadFiles(files: readonly UploadFile[], options?: CallOptions): Promise<UploadResult>;
   /** HEAD without Authorization: 'gone' on 403/404/410. */

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { ApiError as ApiErrorType } from '../api/errors.js';
 import type { BachApi } from '../api/types.js';
 import type { AcceptedEntry, Journal } from '../state/journal.js';
+import type { Permit } from '../api/rate-gate.js';
 import type { FromSubmitter, SerializedError, ToSubmitter } from './protocol.js';
 import { registerSubmitter, unregisterSubmitter } from './registry.js';
 import { createRemoteGate } from './remote-gate.js';
@@ -46,9 +47,12 @@ process.on('message', (message: ToSubmitter) => {
     registerSubmitter(registry, process.pid);
     ready = initialise(message);
   } else if (message.type === 'create') {
-    void create(message);
+    // Before anything else can run: the create's permit is the next message (remote-gate.ts).
+    void create(message, gate.firstPermitOf(message.id));
   } else if (message.type === 'permit') {
     gate.receive(message);
+  } else if (message.type === 'create-permit') {
+    gate.receiveCreatePermit(message);
   } else if (message.type === 'close') {
     closing = true;
     exitWhenIdle();
@@ -95,13 +99,13 @@ async function initialise(message: Extract<ToSubmitter, { type: 'init' }>): Prom
   });
 }
 
-async function create(message: Extract<ToSubmitter, { type: 'create' }>): Promise<void> {
+async function create(message: Extract<ToSubmitter, { type: 'create' }>, firstPermit: Promise<Permit>): Promise<void> {
   inFlight += 1;
   if (exitTimer) clearTimeout(exitTimer), (exitTimer = undefined);
   try {
     await ready;
     const sending = journal!.recordSending(message.entry);
-    const created = await api!.createTask(message.mode, message.body);
+    const created = await api!.createTask(message.mode, message.body, { firstPermit });
     const answeredAt = Date.now();
     const inDoubt = created.inDoubtRetried || Boolean(message.entry.inDoubt);
     // From here the task exists and is billed: whatever happens to its record, the build hears of

@@ -104,10 +104,10 @@ export function startSubmitter(options: SubmitterOptions, spawned?: SpawnedSubmi
 
   // A create's slot, ahead of every poll. A closed gate (the build is closing) must not strand a
   // create the submitter already sends: it goes at once.
-  function grantPermit(id: number) {
+  function grantPermit(id: number, type: 'permit' | 'create-permit' = 'permit') {
     const now = { sentAt: Date.now(), waited: false };
     const granted = options.gate ? options.gate.acquire(undefined, 'create').catch(() => now) : Promise.resolve(now);
-    void granted.then((permit) => post({ type: 'permit', id, permit }));
+    void granted.then((permit) => post({ type, id, permit }));
   }
 
   function settle(id: number) {
@@ -140,6 +140,8 @@ export function startSubmitter(options: SubmitterOptions, spawned?: SpawnedSubmi
         });
         holdOpen();
         post({ type: 'create', id, mode, body, entry });
+        // Its first attempt's permit, unasked, right behind it (remote-gate.ts).
+        grantPermit(id, 'create-permit');
       });
     },
     async close() {

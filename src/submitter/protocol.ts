@@ -12,7 +12,9 @@ export type ToSubmitter =
   | { type: 'create'; id: number; mode: Mode; body: RequestBody; entry: SubmittingEntry }
   | { type: 'close' }
   /** The build's gate let a create attempt go (remote-gate.ts). */
-  | { type: 'permit'; id: number; permit: Permit };
+  | { type: 'permit'; id: number; permit: Permit }
+  /** The first attempt's permit of create `id`, sent unasked right after the create (remote-gate.ts). */
+  | { type: 'create-permit'; id: number; permit: Permit };
 
 export interface SerializedError {
   name: string;

@@ -361,3 +361,39 @@ describe('pacing under a server limit (virtual time, 8 concurrent pollers)', () 
     expect(result.acceptedPerSecond).toBeGreaterThanOrEqual(10 * 0.65);
   });
 });
+
+describe('runWithRetry with a first permit granted ahead (the submitter\'s creates)', () => {
+  it('sends the first attempt on that permit and asks the gate for the retries', async () => {
+    const asked: string[] = [];
+    const gate = createRateGate({ clock: new VirtualTime().clock });
+    const acquire = gate.acquire.bind(gate);
+    gate.acquire = (signal, priority) => (asked.push(String(priority)), acquire(signal, priority));
+    const answered: number[] = [];
+    const record = gate.recordAnswered.bind(gate);
+    gate.recordAnswered = (permit) => (answered.push(permit.sentAt), record(permit));
+    let attempts = 0;
+    const outcome = await runWithRetry(
+      async () => {
+        attempts += 1;
+        if (attempts === 1) throw new ApiError({ kind: 'http', outcome: 'answered', status: 503, message: 'busy', retryable: true });
+        return 'created';
+      },
+      {
+        request: 'create',
+        requestClass: 'create',
+        policy: DEFAULT_RETRY_POLICY,
+        clock: { sleep: async () => {}, random: () => 0 },
+        gate,
+        priority: 'create',
+        firstPermit: Promise.resolve({ sentAt: 123, waited: false }),
+        emit: () => {},
+        redact: (text) => text,
+      },
+    );
+    expect(outcome.value).toBe('created');
+    expect(attempts).toBe(2);
+    // One ask, for the retry; the first attempt's answer was recorded on the permit granted ahead.
+    expect(asked).toEqual(['create']);
+    expect(answered[0]).toBe(123);
+  });
+});

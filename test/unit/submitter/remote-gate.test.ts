@@ -38,4 +38,33 @@ describe('createRemoteGate', () => {
     const other = createRemoteGate(() => false, () => 9);
     await expect(other.acquire()).resolves.toEqual({ sentAt: 9, waited: false });
   });
+  it("takes a create's first permit from the build unasked, and asks for its retries", async () => {
+    const sent: FromSubmitter[] = [];
+    const gate = createRemoteGate((message) => (sent.push(message), true), () => 7);
+    const first = gate.firstPermitOf(3);
+    let resolved = false;
+    void first.then(() => (resolved = true));
+    await Promise.resolve();
+    expect(resolved).toBe(false);
+    // Another create's permit does not settle this one.
+    gate.receiveCreatePermit({ type: 'create-permit', id: 4, permit: { sentAt: 1, waited: false } });
+    await Promise.resolve();
+    expect(resolved).toBe(false);
+    gate.receiveCreatePermit({ type: 'create-permit', id: 3, permit: { sentAt: 6, waited: true } });
+    await expect(first).resolves.toEqual({ sentAt: 6, waited: true });
+    expect(sent).toEqual([]);
+    // A retry of the same create asks, as every other attempt does.
+    const retry = gate.acquire(undefined, 'create');
+    expect(sent).toEqual([{ type: 'acquire', id: 1 }]);
+    gate.receive({ type: 'permit', id: 1, permit: { sentAt: 8, waited: false } });
+    await expect(retry).resolves.toEqual({ sentAt: 8, waited: false });
+  });
+
+  it('lets a first permit still on its way go at once when the build is gone, and later ones too', async () => {
+    const gate = createRemoteGate(() => true, () => 42);
+    const waiting = gate.firstPermitOf(1);
+    gate.disconnected();
+    await expect(waiting).resolves.toEqual({ sentAt: 42, waited: false });
+    await expect(gate.firstPermitOf(2)).resolves.toEqual({ sentAt: 42, waited: false });
+  });
 });
