@@ -55,7 +55,8 @@ export async function runWithRetry<T>(
   const history = { unknownOutcomes: 0, tokenRenewals: 0, clockCorrections: 0 };
   for (let attempt = 1; ; attempt += 1) {
     if (signal?.aborted) throw createAbortError(signal);
-    const permit = !gate ? undefined : attempt === 1 && options.firstPermit ? await options.firstPermit : await gate.acquire(signal, options.priority);
+    const granted = attempt === 1 && options.firstPermit ? options.firstPermit : gate?.acquire(signal, options.priority);
+    const permit = gate ? await granted : undefined;
     try {
       const value = await attemptOnce(attempt);
       if (gate && permit) gate.recordAnswered(permit);

@@ -49,10 +49,8 @@ process.on('message', (message: ToSubmitter) => {
   } else if (message.type === 'create') {
     // Before anything else can run: the create's permit is the next message (remote-gate.ts).
     void create(message, gate.firstPermitOf(message.id));
-  } else if (message.type === 'permit') {
+  } else if (message.type === 'permit' || message.type === 'create-permit') {
     gate.receive(message);
-  } else if (message.type === 'create-permit') {
-    gate.receiveCreatePermit(message);
   } else if (message.type === 'close') {
     closing = true;
     exitWhenIdle();

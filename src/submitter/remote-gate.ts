@@ -16,12 +16,10 @@ import type { FromSubmitter, ToSubmitter } from './protocol.js';
 // Deliberately tiny and free of heavy imports: the child loads it before it says hello.
 
 export interface RemoteGate extends RateGate {
-  /** A message from the build: a permit granted. */
-  receive(message: Extract<ToSubmitter, { type: 'permit' }>): void;
+  /** A message from the build: a permit asked for (`permit`), or a create's first one (`create-permit`). */
+  receive(message: Extract<ToSubmitter, { type: 'permit' | 'create-permit' }>): void;
   /** The first attempt's permit of create `id`: call when the create arrives (its permit follows it). */
   firstPermitOf(createId: number): Promise<Permit>;
-  /** A message from the build: the first attempt's permit of a create. */
-  receiveCreatePermit(message: Extract<ToSubmitter, { type: 'create-permit' }>): void;
   /** The build is gone: every waiter goes now, and so does every later request. */
   disconnected(): void;
 }
@@ -46,18 +44,14 @@ export function createRemoteGate(send: (message: FromSubmitter) => boolean, now:
       });
     },
     receive(message) {
-      const resolve = pending.get(message.id);
-      pending.delete(message.id);
+      const waiting = message.type === 'permit' ? pending : firstPermits;
+      const resolve = waiting.get(message.id);
+      waiting.delete(message.id);
       resolve?.(message.permit);
     },
     firstPermitOf(createId) {
       if (gone) return Promise.resolve(immediate());
       return new Promise<Permit>((resolve) => firstPermits.set(createId, resolve));
-    },
-    receiveCreatePermit(message) {
-      const resolve = firstPermits.get(message.id);
-      firstPermits.delete(message.id);
-      resolve?.(message.permit);
     },
     recordAnswered(permit) {
       if (!gone) send({ type: 'answered', permit });

@@ -47,10 +47,10 @@ describe('createRemoteGate', () => {
     await Promise.resolve();
     expect(resolved).toBe(false);
     // Another create's permit does not settle this one.
-    gate.receiveCreatePermit({ type: 'create-permit', id: 4, permit: { sentAt: 1, waited: false } });
+    gate.receive({ type: 'create-permit', id: 4, permit: { sentAt: 1, waited: false } });
     await Promise.resolve();
     expect(resolved).toBe(false);
-    gate.receiveCreatePermit({ type: 'create-permit', id: 3, permit: { sentAt: 6, waited: true } });
+    gate.receive({ type: 'create-permit', id: 3, permit: { sentAt: 6, waited: true } });
     await expect(first).resolves.toEqual({ sentAt: 6, waited: true });
     expect(sent).toEqual([]);
     // A retry of the same create asks, as every other attempt does.
