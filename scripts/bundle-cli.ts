@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -51,6 +51,9 @@ for (const { file } of PROGRAMS) {
   if (!written.includes(ENTRY_NOTE)) writeFileSync(entryOf(file), written);
 }
 
+// esbuild names chunks by content hash and leaves other files in outdir alone: without this, every
+// build whose code changed would leave its old chunks behind, and dist/ (what npm packs) would grow.
+rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: Object.fromEntries(PROGRAMS.map(({ name, file }) => [name, entryOf(file)])),
   bundle: true,
