@@ -7,7 +7,7 @@ import { verdict, type Scenario } from './types.js';
 // How fast a manifest of many tiny invalid shots (`shots: [{},{},…]`) is refused by `validate`, at
 // 100,000 and 150,000 shots, and 5 MiB of them. It used to be quadratic (53 s and 181 s; ajv concatenated the errors
 // found so far once per failing shot, and every problem was described and printed); refusal is now
-// linear and capped at 200 listed problems. The target is linearity: twice the shots, at most 2.5x
+// linear and capped at 200 listed problems. The target is linearity: 1.5x the shots in at most 2x
 // the time. Most of what remains is the YAML parser reading 100,000 tiny mappings. Past 200,000
 // entries (manifest/manifest-entries.ts) a manifest is refused before it is parsed: 5 MiB of `{},`
 // (1.7 million shots, the largest manifest read at all) must be refused in well under a second.
